@@ -1,0 +1,67 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from portal.settings import database_from_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-real-production-secret-of-sufficient-length-and-entropy-9f3k2",
+    "ALLOWED_HOSTS": "slxx.example.gov.cn",
+    "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
+}
+
+
+def run_manage(*args, env):
+    base = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    # The test run turns the HTTPS redirect off; production keeps the default.
+    base.pop("SECURE_SSL_REDIRECT", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_check_is_clean_with_production_values():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
+
+
+@pytest.mark.django_db
+def test_models_have_no_missing_migrations():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_database_url_parsing(monkeypatch):
+    monkeypatch.delenv("CONN_MAX_AGE", raising=False)
+    pg = database_from_url("postgres://u:p%40ss@db.local:5433/portal")
+    assert (pg["ENGINE"], pg["NAME"], pg["USER"], pg["PASSWORD"]) == (
+        "django.db.backends.postgresql",
+        "portal",
+        "u",
+        "p@ss",
+    )
+    assert (pg["HOST"], pg["PORT"]) == ("db.local", "5433")
+    assert pg["CONN_MAX_AGE"] == 600  # persistent connections by default
+    assert database_from_url("sqlite:////srv/x.db")["NAME"] == "/srv/x.db"
+    assert database_from_url("sqlite:///var/x.db")["NAME"] == str(ROOT / "var/x.db")
