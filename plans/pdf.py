@@ -1,0 +1,281 @@
+"""The implementation plan (实施方案) as a PDF: a pure function over plain data.
+
+`render_plan_pdf(PlanDocument(...))` lays the plan out like an official Chinese
+document (A4, cover, table of contents, numbered sections in the outline's order,
+"第 X 页 共 Y 页" footers, a 草稿 watermark on drafts) with WeasyPrint and the
+system Noto CJK fonts, which WeasyPrint embeds as subsets. It knows nothing of the
+models: the caller maps a plan version onto these dataclasses.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from django.template import Context, Engine
+from django.utils.safestring import mark_safe
+
+from plans.gantt import GanttRow, gantt_svg
+
+PDF_TEMPLATES = Path(__file__).resolve().parent.parent / "templates/plans/pdf"
+CSS_FILE = PDF_TEMPLATES / "plan.css"
+TEMPLATE = "plan.html"
+
+# The outline of 附件2 (编制大纲): section keys in their order, with their headings.
+OUTLINE = (
+    ("status", "现状与问题"),
+    ("requirements", "需求分析"),
+    ("goals", "目标任务"),
+    ("content", "主要内容"),
+    ("technical", "技术方案"),
+    ("schedule", "进度计划"),
+    ("deliverables", "主要成果"),
+    ("safeguards", "保障措施"),
+    ("highlights", "重点、难点、亮点"),
+)
+DELIVERABLE_KINDS = ("方案", "模式", "方法", "产品", "技术")
+NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_numeral(n):
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (enough for any outline)."""
+    if not 1 <= n <= 99:
+        raise ValueError(n)
+    tens, units = divmod(n, 10)
+    text = ""
+    if tens:
+        text = ("" if tens == 1 else NUMERALS[tens - 1]) + "十"
+    if units:
+        text += NUMERALS[units - 1]
+    return text
+
+
+def plan_title(unit_name):
+    """《浙江省水利厅智慧水利先行先试实施方案》 from the unit's Chinese name."""
+    return f"《{unit_name}智慧水利先行先试实施方案》"
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    post: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class TaskContacts:
+    """A task's responsible person (负责人) and contact (联系人)."""
+
+    task: str
+    responsible: Contact | None = None
+    contact: Contact | None = None
+
+
+@dataclass(frozen=True)
+class Task:
+    title: str
+    business_domain: str = ""
+    technology_domains: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScheduleItem:
+    task: str  # the task's title
+    name: str
+    start: datetime.date
+    end: datetime.date
+
+
+@dataclass(frozen=True)
+class Deliverable:
+    task: str  # the task's title
+    kind: str  # one of DELIVERABLE_KINDS
+    name: str
+    due: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the outline. `key` (see OUTLINE) places the tables in it:
+    goals → the task table, schedule → Gantt chart + schedule table,
+    deliverables → the deliverables table. `text` is the unit's plain text."""
+
+    heading: str
+    text: str = ""
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    unit_name: str
+    batch_name: str
+    date: datetime.date
+    version_number: int
+    is_draft: bool
+    sections: tuple[Section, ...]
+    window_start: datetime.date
+    window_end: datetime.date
+    overall_responsible: Contact | None = None
+    overall_contact: Contact | None = None
+    task_contacts: tuple[TaskContacts, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    schedule_items: tuple[ScheduleItem, ...] = ()
+    deliverables: tuple[Deliverable, ...] = ()
+    title: str = field(default="")
+
+    def __post_init__(self):
+        if not self.title:
+            object.__setattr__(self, "title", plan_title(self.unit_name))
+
+
+def outline_sections(texts):
+    """The nine outline sections in order, their text from {key: text}."""
+    return tuple(
+        Section(heading=heading, text=texts.get(key, ""), key=key)
+        for key, heading in OUTLINE
+    )
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "paragraph", "bullets" or "numbered"
+    items: tuple[str, ...]
+
+
+_BULLET = re.compile(r"^[-*•]\s+")
+_NUMBERED = re.compile(r"^\d+[.、．)）]\s*")
+
+
+def text_blocks(text):
+    """Plain text → blocks: paragraphs split on blank lines; runs of lines starting
+    with "- " become a bullet list, with "1. " (or "1、") a numbered list. Lines of
+    one paragraph are joined without a space (Chinese has none between lines); a
+    plain line right after a list item continues that item."""
+    blocks = []
+    for chunk in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip()):
+        kind, items = None, []
+        for raw in chunk.split("\n"):
+            line = raw.strip()
+            if not line:
+                continue
+            if _BULLET.match(line):
+                line_kind, line = "bullets", _BULLET.sub("", line)
+            elif _NUMBERED.match(line):
+                line_kind, line = "numbered", _NUMBERED.sub("", line)
+            elif kind is None:
+                line_kind = "paragraph"
+            else:
+                items[-1] += line  # continues the paragraph or the list item
+                continue
+            if line_kind == kind and kind != "paragraph":
+                items.append(line)
+                continue
+            if kind is not None:
+                blocks.append(Block(kind, tuple(items)))
+            kind, items = line_kind, [line]
+        if kind is not None:
+            blocks.append(Block(kind, tuple(items)))
+    return blocks
+
+
+def _contact_rows(document):
+    rows = []
+    for role, person in (
+        ("总体负责人", document.overall_responsible),
+        ("联系人", document.overall_contact),
+    ):
+        if person is not None:
+            rows.append(("全部任务", role, person))
+    for entry in document.task_contacts:
+        for role, person in (("负责人", entry.responsible), ("联系人", entry.contact)):
+            if person is not None:
+                rows.append((entry.task, role, person))
+    return rows
+
+
+def _cn_date(day):
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def _cn_month(day):
+    return f"{day.year}年{day.month}月" if day else ""
+
+
+def plan_context(document):
+    """The template context: sections numbered 一、二、… with their blocks."""
+    task_order = [task.title for task in document.tasks]
+    for item in document.schedule_items:
+        if item.task not in task_order:
+            task_order.append(item.task)
+    schedule = sorted(
+        document.schedule_items,
+        key=lambda item: (task_order.index(item.task), item.start, item.end),
+    )
+    gantt = ""
+    if schedule:
+        gantt = gantt_svg(
+            [GanttRow(i.task, i.name, i.start, i.end) for i in schedule],
+            document.window_start,
+            document.window_end,
+        )
+    sections = [
+        {
+            "anchor": f"section-{index}",
+            "number": chinese_numeral(index),
+            "heading": section.heading,
+            "key": section.key,
+            "blocks": text_blocks(section.text),
+        }
+        for index, section in enumerate(document.sections, start=1)
+    ]
+    return {
+        "doc": document,
+        "date": _cn_date(document.date),
+        # Numbers go in as text: the engine then needs no locale settings.
+        "version": str(document.version_number),
+        "window": "至".join(
+            _cn_month(day) for day in (document.window_start, document.window_end)
+        ),
+        "sections": sections,
+        "contacts": _contact_rows(document),
+        "schedule": [
+            {"item": i, "start": _cn_date(i.start), "end": _cn_date(i.end)}
+            for i in schedule
+        ],
+        "deliverables": [
+            {"item": d, "due": _cn_month(d.due)} for d in document.deliverables
+        ],
+        # gantt_svg escapes every piece of user text itself.
+        "gantt": mark_safe(gantt),  # noqa: S308
+    }
+
+
+@cache
+def _template():
+    # A template engine of its own: the renderer needs no settings, no app registry
+    # and no request; Django's autoescape (on by default) escapes every user text.
+    engine = Engine(dirs=[str(PDF_TEMPLATES)], autoescape=True)
+    return engine.get_template(TEMPLATE)
+
+
+def plan_html(document):
+    """The HTML WeasyPrint lays out."""
+    return _template().render(Context(plan_context(document), autoescape=True))
+
+
+@cache
+def _stylesheet():
+    from weasyprint import CSS
+
+    return CSS(filename=str(CSS_FILE))
+
+
+def render_plan_pdf(document):
+    """The PDF (bytes) of `document`."""
+    from weasyprint import HTML
+
+    return HTML(string=plan_html(document), base_url=str(PDF_TEMPLATES)).write_pdf(
+        stylesheets=[_stylesheet()]
+    )

@@ -1,0 +1,106 @@
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from plans.gantt import GanttRow, GanttScale, gantt_svg, month_starts
+
+SVG = "{http://www.w3.org/2000/svg}"
+D = datetime.date
+
+
+def parse(svg):
+    return ET.fromstring(svg)  # noqa: S314 (our own output)
+
+
+def bars(root):
+    return root.iter(f"{SVG}rect")
+
+
+def test_gantt_bars_span_their_dates_one_pixel_per_day():
+    rows = [
+        GanttRow("任务甲", "二月", D(2021, 2, 1), D(2021, 2, 28)),
+        GanttRow("任务甲", "全年", D(2021, 1, 1), D(2021, 12, 31)),
+        GanttRow("任务乙", "一天", D(2021, 7, 4), D(2021, 7, 4)),
+    ]
+    root = parse(
+        gantt_svg(
+            rows, D(2021, 1, 1), D(2021, 12, 31), label_width=100, chart_width=365
+        )
+    )
+    spans = [(b.get("data-name"), b.get("x"), b.get("width")) for b in bars(root)]
+    assert spans == [
+        ("二月", "131", "28"),
+        ("全年", "100", "365"),
+        ("一天", "284", "1"),  # 4 July is day 185 of 2021
+    ]
+
+
+def test_gantt_bars_are_clipped_to_the_window():
+    rows = [GanttRow("任务", "早开始", D(2019, 1, 1), D(2020, 4, 10))]
+    root = parse(
+        gantt_svg(rows, D(2020, 4, 1), D(2020, 4, 30), label_width=0, chart_width=30)
+    )
+    (bar,) = bars(root)
+    assert (bar.get("x"), bar.get("width")) == ("0", "10")
+
+
+def test_gantt_scale_fractional_positions():
+    scale = GanttScale(D(2020, 4, 1), D(2021, 12, 31), left=190, chart_width=480)
+    assert scale.days == 640
+    assert scale.x(D(2020, 4, 1)) == 190
+    assert scale.x(D(2022, 1, 1)) == 670
+    assert scale.span(D(2020, 4, 1), D(2020, 4, 30)) == (190, 30 * 480 / 640)
+
+
+def test_gantt_has_one_tick_per_month_of_the_window():
+    root = parse(gantt_svg([], D(2020, 4, 1), D(2021, 12, 31)))
+    ticks = [line for line in root.iter(f"{SVG}line") if line.get("class") == "tick"]
+    months = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "month"]
+    years = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "year"]
+    assert len(ticks) == 21
+    assert months == [str(m) for m in range(4, 13)] + [str(m) for m in range(1, 13)]
+    assert years == ["2020年", "2021年"]
+
+
+def test_month_starts_of_a_window_inside_one_month():
+    assert month_starts(D(2021, 2, 10), D(2021, 2, 20)) == [D(2021, 2, 1)]
+
+
+def test_gantt_labels_are_escaped():
+    name = '<script>alert("x")</script>&'
+    rows = [GanttRow("<b>任务</b>", name, D(2021, 1, 1), D(2021, 1, 31))]
+    svg = gantt_svg(rows, D(2021, 1, 1), D(2021, 12, 31), label_chars=40)
+    assert "<script>" not in svg
+    assert "<b>" not in svg
+    root = parse(svg)
+    texts = {t.get("class"): t.text for t in root.iter(f"{SVG}text")}
+    assert texts["task"] == "<b>任务</b>"
+    assert texts["label"] == name
+    (bar,) = bars(root)
+    assert bar.get("data-name") == name
+
+
+def test_gantt_groups_rows_by_task_in_first_seen_order():
+    rows = [
+        GanttRow("乙", "乙一", D(2021, 1, 1), D(2021, 1, 2)),
+        GanttRow("甲", "甲一", D(2021, 1, 1), D(2021, 1, 2)),
+        GanttRow("乙", "乙二", D(2021, 1, 1), D(2021, 1, 2)),
+    ]
+    root = parse(gantt_svg(rows, D(2021, 1, 1), D(2021, 12, 31)))
+    lines = [
+        t.text for t in root.iter(f"{SVG}text") if t.get("class") in ("task", "label")
+    ]
+    assert lines == ["乙", "乙一", "乙二", "甲", "甲一"]
+
+
+def test_gantt_clips_long_labels():
+    rows = [GanttRow("任务", "很" * 20, D(2021, 1, 1), D(2021, 1, 2))]
+    root = parse(gantt_svg(rows, D(2021, 1, 1), D(2021, 12, 31), label_chars=6))
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "label"]
+    assert labels == ["很很很很很…"]
+
+
+def test_gantt_rejects_a_window_ending_before_it_starts():
+    with pytest.raises(ValueError):
+        gantt_svg([], D(2021, 1, 2), D(2021, 1, 1))
