@@ -112,3 +112,11 @@ def test_public_unit_pages_keep_a_constant_query_count(
     assert first.status_code == second.status_code == 200
     if url != "/":
         assert second.content.decode().count("extra 19") >= 1
+
+
+def test_an_english_browser_still_gets_chinese_until_it_chooses(client, db):
+    html = client.get("/units/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    assert '<html lang="zh-Hans">' in html.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/units/"})
+    html = client.get("/units/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert '<html lang="en">' in html
