@@ -1,0 +1,184 @@
+"""Forms validate and clean; the views and services write."""
+
+import io
+import re
+import zipfile
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Anchor, Contact, Deliverable, ScheduleItem, Status
+
+PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-\d{7,8}(-\d{1,6})?)$")
+
+
+class SectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 14})
+    )
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "post", "phone", "email"]
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip().replace(" ", "")
+        if not PHONE.match(phone):
+            raise ValidationError(
+                _(
+                    "Enter a mobile number (11 digits starting 13–19) or a landline "
+                    "with its area code, e.g. 010-12345678 or 0571-8888888-123."
+                )
+            )
+        return phone
+
+
+class TaskChoiceMixin:
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["task"].queryset = plan.unit.tasks.all()
+
+
+class ScheduleItemForm(TaskChoiceMixin, forms.ModelForm):
+    class Meta:
+        model = ScheduleItem
+        fields = ["task", "title", "start", "end"]
+        widgets = {
+            "start": forms.DateInput(attrs={"type": "date"}),
+            "end": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        batch = self.plan.batch
+        window = {"start": batch.implementation_start, "end": batch.implementation_end}
+        for name in ("start", "end"):
+            value = cleaned.get(name)
+            if value and not (window["start"] <= value <= window["end"]):
+                self.add_error(
+                    name,
+                    _("Must lie inside the implementation period %(start)s – %(end)s.")
+                    % window,
+                )
+        if start and end and end <= start:
+            self.add_error("end", _("The end must come after the start."))
+        return cleaned
+
+
+class DeliverableForm(TaskChoiceMixin, forms.ModelForm):
+    class Meta:
+        model = Deliverable
+        fields = ["task", "title", "kind", "due"]
+        widgets = {"due": forms.DateInput(attrs={"type": "date"})}
+
+
+# What each accepted extension must really contain (the first bytes decide).
+EXTENSIONS = {
+    "pdf": "pdf",
+    "png": "png",
+    "jpg": "jpeg",
+    "jpeg": "jpeg",
+    "doc": "ole2",
+    "xls": "ole2",
+    "docx": "docx",
+    "xlsx": "xlsx",
+}
+
+
+def sniff(head, fileobj):
+    """The real type of an upload from its content, or None."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole2"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            fileobj.seek(0)
+            names = zipfile.ZipFile(io.BytesIO(fileobj.read())).namelist()
+        except zipfile.BadZipFile:
+            return None
+        if any(n.startswith("word/") for n in names):
+            return "docx"
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx"
+    return None
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.MAX_UPLOAD_MB * 1024 * 1024
+        if upload.size > limit:
+            raise ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB}
+            )
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        expected = EXTENSIONS.get(extension)
+        if expected is None:
+            raise ValidationError(
+                _("Only Word, PDF, image (PNG, JPEG) and spreadsheet files.")
+            )
+        upload.seek(0)
+        actual = sniff(upload.read(8), upload)
+        upload.seek(0)
+        if actual != expected:
+            raise ValidationError(
+                _("The file's content does not match its name (.%(ext)s).")
+                % {"ext": extension}
+            )
+        upload.kind = extension
+        return upload
+
+
+class CommentForm(forms.Form):
+    section = forms.ChoiceField(
+        label=_("Section"),
+        choices=Anchor.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        max_length=5000,
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+    addressed = forms.BooleanField(label=_("Addressed"), required=False)
+
+
+class DecisionForm(forms.Form):
+    """Every transition form names the status the user saw (stale check)."""
+
+    expected = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+
+
+class ExtensionForm(forms.Form):
+    due = forms.DateField(
+        label=_("Extended until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,342 @@
+"""Implementation plans (实施方案, 附件2 编制大纲): one per unit and batch.
+
+A plan's long texts live in `PlanSection` rows (one per outline section, each with
+its own revision counter so two members editing different sections never clash);
+contacts, schedule items and deliverables are rows of their own. Submitting freezes
+the whole content into a `PlanVersion`. Only plans/services.py writes `status`.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    RETURNED = "returned", _("Returned for revision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+# The whole workflow at a glance; plans/services.py enforces it.
+TRANSITIONS = {
+    Status.DRAFT: {Status.SUBMITTED},
+    Status.SUBMITTED: {
+        Status.UNDER_REVIEW,
+        Status.RETURNED,
+        Status.APPROVED,
+        Status.REJECTED,
+    },
+    Status.UNDER_REVIEW: {Status.RETURNED, Status.APPROVED, Status.REJECTED},
+    Status.RETURNED: {Status.SUBMITTED},
+    Status.APPROVED: set(),
+    Status.REJECTED: set(),
+}
+
+# The unit may change its plan only in these states.
+EDITABLE = {Status.DRAFT, Status.RETURNED}
+
+
+class SectionKey(models.TextChoices):
+    """The outline's text sections, in order (schedule and deliverables are rows)."""
+
+    STATUS_QUO = "status_quo", _("Status quo and problems")
+    BUSINESS_GOALS = "business_goals", _("Business goals")
+    FUNCTIONAL_NEEDS = "functional_needs", _("Functional requirements")
+    DATA_NEEDS = "data_needs", _("Data requirements")
+    OBJECTIVES = "objectives", _("Goals and tasks")
+    CONTENT = "content", _("Main content")
+    TECHNICAL = "technical", _("Technical solution")
+    SAFEGUARDS = "safeguards", _("Safeguards")
+    HIGHLIGHTS = "highlights", _("Key points, difficulties, highlights")
+
+
+class Anchor(models.TextChoices):
+    """Where a comment may be anchored: any outline section, rows included."""
+
+    STATUS_QUO = SectionKey.STATUS_QUO.value, SectionKey.STATUS_QUO.label
+    BUSINESS_GOALS = SectionKey.BUSINESS_GOALS.value, SectionKey.BUSINESS_GOALS.label
+    FUNCTIONAL_NEEDS = (
+        SectionKey.FUNCTIONAL_NEEDS.value,
+        SectionKey.FUNCTIONAL_NEEDS.label,
+    )
+    DATA_NEEDS = SectionKey.DATA_NEEDS.value, SectionKey.DATA_NEEDS.label
+    OBJECTIVES = SectionKey.OBJECTIVES.value, SectionKey.OBJECTIVES.label
+    CONTENT = SectionKey.CONTENT.value, SectionKey.CONTENT.label
+    TECHNICAL = SectionKey.TECHNICAL.value, SectionKey.TECHNICAL.label
+    SCHEDULE = "schedule", _("Schedule")
+    DELIVERABLES = "deliverables", _("Main deliverables")
+    SAFEGUARDS = SectionKey.SAFEGUARDS.value, SectionKey.SAFEGUARDS.label
+    HIGHLIGHTS = SectionKey.HIGHLIGHTS.value, SectionKey.HIGHLIGHTS.label
+    CONTACTS = "contacts", _("Contacts")
+
+
+class Plan(models.Model):
+    batch = models.ForeignKey(
+        "pilots.Batch",
+        on_delete=models.CASCADE,
+        related_name="plans",
+        verbose_name=_("batch"),
+    )
+    unit = models.ForeignKey(
+        "pilots.PilotUnit",
+        on_delete=models.CASCADE,
+        related_name="plans",
+        verbose_name=_("unit"),
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status.choices, default=Status.DRAFT
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["batch", "unit__order"]
+        verbose_name = _("implementation plan")
+        verbose_name_plural = _("implementation plans")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "unit"], name="one_plan_per_unit")
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.batch}"
+
+    def get_absolute_url(self):
+        return reverse("plans:detail", args=[self.unit.slug])
+
+    @property
+    def is_editable(self):
+        return self.status in EDITABLE
+
+
+class PlanSection(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(_("section"), max_length=20, choices=SectionKey.choices)
+    text = models.TextField(_("text"), blank=True)
+    # Optimistic concurrency: a save names the revision it started from.
+    revision = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("plan section")
+        verbose_name_plural = _("plan sections")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "key"], name="one_section_per_key")
+        ]
+
+    def __str__(self):
+        return self.get_key_display()
+
+
+class Contact(models.Model):
+    class Role(models.TextChoices):
+        RESPONSIBLE = "responsible", _("Responsible person")
+        CONTACT = "contact", _("Contact")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="contacts")
+    # No task: the unit's overall responsible person (总体负责人) / contact (联系人).
+    task = models.ForeignKey(
+        "pilots.Task",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("task"),
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    name = models.CharField(_("name"), max_length=60)
+    post = models.CharField(_("post"), max_length=80)
+    phone = models.CharField(_("phone"), max_length=30)
+    email = models.EmailField(_("e-mail"))
+
+    class Meta:
+        ordering = ["task__order", "role"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "task", "role"],
+                name="one_contact_per_task_role",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ScheduleItem(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="schedule")
+    task = models.ForeignKey(
+        "pilots.Task",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("task"),
+    )
+    title = models.CharField(_("work item"), max_length=200)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+
+    class Meta:
+        ordering = ["start", "end", "pk"]
+        verbose_name = _("schedule item")
+        verbose_name_plural = _("schedule items")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")),
+                name="schedule_item_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Deliverable(models.Model):
+    class Kind(models.TextChoices):
+        SCHEME = "scheme", _("Scheme (方案)")
+        MODEL = "model", _("Model (模式)")
+        METHOD = "method", _("Method (方法)")
+        PRODUCT = "product", _("Product (产品)")
+        TECHNOLOGY = "technology", _("Technology (技术)")
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="deliverables"
+    )
+    task = models.ForeignKey(
+        "pilots.Task",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("task"),
+    )
+    title = models.CharField(_("deliverable"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    due = models.DateField(_("due"))
+
+    class Meta:
+        ordering = ["due", "pk"]
+        verbose_name = _("deliverable")
+        verbose_name_plural = _("deliverables")
+
+    def __str__(self):
+        return self.title
+
+
+def private_storage():
+    """Attachments live outside MEDIA_ROOT's public URL space; a view serves them."""
+    return FileSystemStorage(location=Path(settings.VAR_DIR) / "private", base_url=None)
+
+
+class Attachment(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=private_storage, upload_to="plans/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=10)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name
+
+
+class PlanVersion(models.Model):
+    """A submitted plan, frozen forever."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("content"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    due = models.DateField(_("due"))
+    is_late = models.BooleanField(_("late"), default=False)
+    days_late = models.PositiveIntegerField(_("days late"), default=0)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"], name="one_version_number_per_plan"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.plan} v{self.number}"
+
+
+class PlanTransition(models.Model):
+    """History: every status change, who made it, when, and why."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(_("from"), max_length=15, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=15, choices=Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("plan transition")
+        verbose_name_plural = _("plan history")
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+
+class PlanComment(models.Model):
+    """A reviewer's comment anchored to a section; the unit answers and addresses it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="comments")
+    section = models.CharField(_("section"), max_length=20, choices=Anchor.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The latest submitted version the comment was made on (0: the draft).
+    on_version = models.PositiveIntegerField(default=0)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    is_addressed = models.BooleanField(_("addressed"), default=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("plan comment")
+        verbose_name_plural = _("plan comments")
+
+    def __str__(self):
+        return self.body[:40]

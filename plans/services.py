@@ -1,0 +1,461 @@
+"""The verbs of implementation plans. Only these functions write `Plan.status`.
+
+Each transition checks TRANSITIONS, updates conditionally on the status the caller
+saw (zero rows: someone else got there first, StaleTransition), and writes one
+PlanTransition history row.
+"""
+
+import dataclasses
+import difflib
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from milestones.deadlines import due_date
+from milestones.models import DeadlineKind, Extension
+
+from .models import (
+    EDITABLE,
+    TRANSITIONS,
+    Anchor,
+    Contact,
+    Plan,
+    PlanComment,
+    PlanSection,
+    PlanTransition,
+    PlanVersion,
+    SectionKey,
+    Status,
+)
+
+NEEDS_KEYS = [
+    SectionKey.BUSINESS_GOALS,
+    SectionKey.FUNCTIONAL_NEEDS,
+    SectionKey.DATA_NEEDS,
+]
+
+
+class PlanError(Exception):
+    """A verb refused; the message is for the user."""
+
+
+class StaleTransition(PlanError):
+    pass
+
+
+class NotEditable(PlanError):
+    pass
+
+
+class EditConflict(PlanError):
+    pass
+
+
+class Incomplete(PlanError):
+    def __init__(self, blockers):
+        super().__init__(_("The plan is not complete yet."))
+        self.blockers = blockers
+
+
+# ---------------------------------------------------------------- reading
+
+
+def plan_for(*, batch, unit):
+    plan, _created = Plan.objects.get_or_create(batch=batch, unit=unit)
+    return plan
+
+
+def section_for(*, plan, key):
+    section, _created = PlanSection.objects.get_or_create(plan=plan, key=key)
+    return section
+
+
+class State:
+    EMPTY = "empty"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+
+
+@dataclasses.dataclass
+class Completeness:
+    states: dict  # outline key -> State
+    blockers: list  # human-readable reasons submission is refused
+
+    @property
+    def is_complete(self):
+        return not self.blockers
+
+
+def completeness(*, plan, tasks, sections, contacts, schedule, deliverables):
+    """Each section's state and what still blocks submission. No queries: the
+    caller passes the plan's rows (so a page costs the same at 1 or 30 items)."""
+    texts = {s.key: s.text.strip() for s in sections}
+    states, blockers = {}, []
+    batch = plan.batch
+
+    for key in SectionKey:
+        if key in NEEDS_KEYS:
+            continue
+        states[key.value] = State.COMPLETE if texts.get(key) else State.EMPTY
+        if not texts.get(key):
+            blockers.append(_("Section “%(s)s” is empty.") % {"s": key.label})
+    filled = [k for k in NEEDS_KEYS if texts.get(k)]
+    states["needs"] = (
+        State.COMPLETE
+        if len(filled) == len(NEEDS_KEYS)
+        else State.IN_PROGRESS
+        if filled
+        else State.EMPTY
+    )
+    for key in NEEDS_KEYS:
+        if not texts.get(key):
+            blockers.append(_("Section “%(s)s” is empty.") % {"s": key.label})
+
+    by_role = {(c.task_id, c.role) for c in contacts}
+    contact_blockers = []
+    if (None, Contact.Role.RESPONSIBLE) not in by_role:
+        contact_blockers.append(_("The overall responsible person is missing."))
+    if (None, Contact.Role.CONTACT) not in by_role:
+        contact_blockers.append(_("The overall contact is missing."))
+    for task in tasks:
+        if (task.pk, Contact.Role.RESPONSIBLE) not in by_role:
+            contact_blockers.append(
+                _("Task “%(t)s” has no responsible person.") % {"t": task.title}
+            )
+        if (task.pk, Contact.Role.CONTACT) not in by_role:
+            contact_blockers.append(
+                _("Task “%(t)s” has no contact.") % {"t": task.title}
+            )
+    states["contacts"] = _state(contacts, contact_blockers)
+    blockers += contact_blockers
+
+    schedule_blockers = []
+    scheduled = {item.task_id for item in schedule}
+    for item in schedule:
+        if not (
+            batch.implementation_start <= item.start
+            and item.end <= batch.implementation_end
+        ):
+            schedule_blockers.append(
+                _("Schedule item “%(i)s” lies outside the implementation period.")
+                % {"i": item.title}
+            )
+    for task in tasks:
+        if task.pk not in scheduled:
+            schedule_blockers.append(
+                _("Task “%(t)s” has no schedule item.") % {"t": task.title}
+            )
+    states["schedule"] = _state(schedule, schedule_blockers)
+    blockers += schedule_blockers
+
+    delivered = {d.task_id for d in deliverables}
+    deliverable_blockers = [
+        _("Task “%(t)s” has no deliverable.") % {"t": task.title}
+        for task in tasks
+        if task.pk not in delivered
+    ]
+    states["deliverables"] = _state(deliverables, deliverable_blockers)
+    blockers += deliverable_blockers
+    return Completeness(states=states, blockers=blockers)
+
+
+def _state(rows, blockers):
+    if not rows:
+        return State.EMPTY
+    return State.IN_PROGRESS if blockers else State.COMPLETE
+
+
+def load_plan(plan):
+    """The plan's rows in a fixed number of queries, for pages and snapshots."""
+    return {
+        "tasks": list(plan.unit.tasks.all()),
+        "sections": list(plan.sections.all()),
+        "contacts": list(plan.contacts.select_related("task")),
+        "schedule": list(plan.schedule.select_related("task")),
+        "deliverables": list(plan.deliverables.select_related("task")),
+    }
+
+
+def plan_completeness(plan):
+    return completeness(plan=plan, **load_plan(plan))
+
+
+def snapshot(plan):
+    """The plan's whole content as JSON, as frozen in a PlanVersion."""
+    rows = load_plan(plan)
+    texts = {s.key: s.text for s in rows["sections"]}
+    return {
+        "unit": plan.unit.name,
+        "batch": plan.batch.name,
+        "sections": {key.value: texts.get(key.value, "") for key in SectionKey},
+        "tasks": [{"id": t.pk, "title": t.title} for t in rows["tasks"]],
+        "contacts": [
+            {
+                "task": c.task_id,
+                "task_title": c.task.title if c.task else "",
+                "role": c.role,
+                "name": c.name,
+                "post": c.post,
+                "phone": c.phone,
+                "email": c.email,
+            }
+            for c in rows["contacts"]
+        ],
+        "schedule": [
+            {
+                "task": i.task_id,
+                "task_title": i.task.title,
+                "title": i.title,
+                "start": i.start.isoformat(),
+                "end": i.end.isoformat(),
+            }
+            for i in rows["schedule"]
+        ],
+        "deliverables": [
+            {
+                "task": d.task_id,
+                "task_title": d.task.title,
+                "title": d.title,
+                "kind": d.kind,
+                "due": d.due.isoformat(),
+            }
+            for d in rows["deliverables"]
+        ],
+        "attachments": [
+            {"name": a.name, "kind": a.kind, "size": a.size, "id": a.pk}
+            for a in plan.attachments.all()
+        ],
+    }
+
+
+# ---------------------------------------------------------------- editing
+
+
+def save_section(*, plan, key, text, revision, user):
+    """Save one section's text if nobody saved it since `revision` was read.
+
+    Raises NotEditable when the plan is frozen, EditConflict when another member
+    saved first (the caller shows the typed text back)."""
+    section = section_for(plan=plan, key=key)
+    updated = PlanSection.objects.filter(
+        pk=section.pk, revision=revision, plan__status__in=EDITABLE
+    ).update(
+        text=text,
+        revision=F("revision") + 1,
+        updated_by=user,
+        updated_at=timezone.now(),
+    )
+    if updated:
+        return
+    if not Plan.objects.filter(pk=plan.pk, status__in=EDITABLE).exists():
+        raise NotEditable(_("The plan has been submitted and can no longer be edited."))
+    raise EditConflict(
+        _(
+            "Someone else saved this section while you were editing it. Your text "
+            "was not saved: it is shown below beside theirs."
+        )
+    )
+
+
+def check_editable(plan):
+    if not Plan.objects.filter(pk=plan.pk, status__in=EDITABLE).exists():
+        raise NotEditable(_("The plan has been submitted and can no longer be edited."))
+
+
+# ---------------------------------------------------------------- transitions
+
+
+def _transition(*, plan, expected, to, user, comment=""):
+    """Move `plan` from `expected` to `to` or raise StaleTransition."""
+    if to not in TRANSITIONS[Status(expected)]:
+        raise StaleTransition(
+            _("A plan in state “%(s)s” cannot go to “%(t)s”.")
+            % {"s": Status(expected).label, "t": Status(to).label}
+        )
+    now = timezone.now()
+    updated = Plan.objects.filter(pk=plan.pk, status=expected).update(
+        status=to, status_changed_at=now
+    )
+    if not updated:
+        raise StaleTransition(
+            _("The plan's state changed meanwhile; reload the page and try again.")
+        )
+    PlanTransition.objects.create(
+        plan=plan, from_status=expected, to_status=to, by=user, comment=comment
+    )
+    plan.status, plan.status_changed_at = to, now
+
+
+@transaction.atomic
+def submit_plan(*, plan, expected, user):
+    """Unit submits: refused (Incomplete) until complete; freezes a PlanVersion
+    with lateness against due_date() (extensions included); history row."""
+    result = plan_completeness(plan)
+    if not result.is_complete:
+        raise Incomplete(result.blockers)
+    if expected not in (Status.DRAFT, Status.RETURNED):
+        raise StaleTransition(_("This plan cannot be submitted in its current state."))
+    _transition(plan=plan, expected=expected, to=Status.SUBMITTED, user=user)
+    due = due_date(batch=plan.batch, unit=plan.unit, kind=DeadlineKind.PLAN)
+    days_late = max(0, (timezone.localdate() - due).days)
+    last = plan.versions.order_by("-number").values_list("number", flat=True).first()
+    return PlanVersion.objects.create(
+        plan=plan,
+        number=(last or 0) + 1,
+        content=snapshot(plan),
+        submitted_at=timezone.now(),
+        submitted_by=user,
+        due=due,
+        is_late=days_late > 0,
+        days_late=days_late,
+    )
+
+
+@transaction.atomic
+def start_review(*, plan, expected, user, comment=""):
+    _transition(
+        plan=plan, expected=expected, to=Status.UNDER_REVIEW, user=user, comment=comment
+    )
+
+
+@transaction.atomic
+def return_plan(*, plan, expected, user, comment=""):
+    """Office returns the plan for revision: the unit may edit again."""
+    _transition(
+        plan=plan, expected=expected, to=Status.RETURNED, user=user, comment=comment
+    )
+
+
+@transaction.atomic
+def approve_plan(*, plan, expected, user, comment=""):
+    _transition(
+        plan=plan, expected=expected, to=Status.APPROVED, user=user, comment=comment
+    )
+
+
+@transaction.atomic
+def reject_plan(*, plan, expected, user, comment=""):
+    _transition(
+        plan=plan, expected=expected, to=Status.REJECTED, user=user, comment=comment
+    )
+
+
+# ---------------------------------------------------------------- comments
+
+
+def add_comment(*, plan, section, body, user):
+    number = plan.versions.order_by("-number").values_list("number", flat=True).first()
+    return PlanComment.objects.create(
+        plan=plan,
+        section=Anchor(section),
+        body=body,
+        author=user,
+        on_version=number or 0,
+    )
+
+
+def answer_comment(*, comment, answer, addressed, user):
+    comment.answer = answer
+    comment.is_addressed = addressed
+    comment.answered_by = user
+    comment.answered_at = timezone.now()
+    comment.save(update_fields=["answer", "is_addressed", "answered_by", "answered_at"])
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+def grant_extension(*, plan, due, reason, user):
+    """Office extends this unit's plan deadline (one Extension per deadline)."""
+    extension, _created = Extension.objects.update_or_create(
+        batch=plan.batch,
+        unit=plan.unit,
+        kind=DeadlineKind.PLAN,
+        defaults={"due": due, "reason": reason, "granted_by": user},
+    )
+    return extension
+
+
+def plan_due(plan):
+    return due_date(batch=plan.batch, unit=plan.unit, kind=DeadlineKind.PLAN)
+
+
+# ---------------------------------------------------------------- comparing
+
+
+def _mark(text, spans, tag):
+    out, pos = [], 0
+    for start, end in spans:
+        out.append(escape(text[pos:start]))
+        out.append(f"<{tag}>{escape(text[start:end])}</{tag}>")
+        pos = end
+    out.append(escape(text[pos:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece is escaped
+
+
+def _pair(old, new):
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    left, right = [], []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op in ("replace", "delete"):
+            left.append((i1, i2))
+        if op in ("replace", "insert"):
+            right.append((j1, j2))
+    return _mark(old, left, "del"), _mark(new, right, "ins")
+
+
+def diff_rows(old, new):
+    """Side-by-side rows (kind, left_html, right_html) for two texts, by line."""
+    a, b = old.splitlines(), new.splitlines()
+    rows = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            rows += [("equal", escape(line), escape(line)) for line in a[i1:i2]]
+            continue
+        left, right = a[i1:i2], b[j1:j2]
+        for n in range(max(len(left), len(right))):
+            old_line = left[n] if n < len(left) else ""
+            new_line = right[n] if n < len(right) else ""
+            rows.append(("changed", *_pair(old_line, new_line)))
+    return rows
+
+
+def compare_versions(old, new):
+    """For each text section: its label, whether it changed, and the rows."""
+    result = []
+    for key in SectionKey:
+        a = old.content["sections"].get(key.value, "")
+        b = new.content["sections"].get(key.value, "")
+        result.append({"label": key.label, "changed": a != b, "rows": diff_rows(a, b)})
+    for name, label in (
+        ("schedule", _("Schedule")),
+        ("deliverables", _("Main deliverables")),
+        ("contacts", _("Contacts")),
+    ):
+        a = _rows_text(name, old.content.get(name, []))
+        b = _rows_text(name, new.content.get(name, []))
+        result.append({"label": label, "changed": a != b, "rows": diff_rows(a, b)})
+    return result
+
+
+def _rows_text(name, rows):
+    if name == "schedule":
+        lines = [
+            f"{r['start']} – {r['end']} {r['task_title']}: {r['title']}" for r in rows
+        ]
+    elif name == "deliverables":
+        lines = [
+            f"{r['due']} [{r['kind']}] {r['task_title']}: {r['title']}" for r in rows
+        ]
+    else:
+        lines = [
+            f"{r['task_title'] or '*'} {r['role']}: {r['name']}, {r['post']}, "
+            f"{r['phone']}, {r['email']}"
+            for r in rows
+        ]
+    return "\n".join(lines)

@@ -1,0 +1,154 @@
+"""The whole life of a plan, through the web client as its users would drive it."""
+
+import datetime
+
+import time_machine
+from django.urls import reverse
+
+from plans.models import (
+    Contact,
+    Plan,
+    PlanComment,
+    PlanSection,
+    PlanTransition,
+    PlanVersion,
+    SectionKey,
+    Status,
+)
+from tests.conftest import client_for
+
+from .builders import person
+
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+BEFORE_DUE = datetime.datetime(2020, 4, 10, 10, 0, tzinfo=SHANGHAI)
+
+
+def _post_section(client, key, text):
+    url = reverse("plans:section", args=["zhejiang", key])
+    revision = client.get(url).context["form"].initial["revision"]
+    return client.post(url, {"text": text, "revision": revision})
+
+
+def _fill_through_the_web(client, unit):
+    for key in SectionKey:
+        response = _post_section(client, key, f"{key.label}：第一稿。")
+        assert response.status_code == 302
+    data = {}
+    slots = [("unit", role) for role in Contact.Role]
+    slots += [(task.pk, role) for task in unit.tasks.all() for role in Contact.Role]
+    for owner, role in slots:
+        for field, value in person().items():
+            data[f"{owner}-{role}-{field}"] = value
+    response = client.post(reverse("plans:contacts", args=["zhejiang"]), data)
+    assert response.status_code == 302
+    for task in unit.tasks.all():
+        response = client.post(
+            reverse("plans:schedule", args=["zhejiang"]),
+            {
+                "task": task.pk,
+                "title": "建设",
+                "start": "2020-05-01",
+                "end": "2020-12-31",
+            },
+        )
+        assert response.status_code == 302
+        response = client.post(
+            reverse("plans:deliverables", args=["zhejiang"]),
+            {"task": task.pk, "title": "平台", "kind": "product", "due": "2021-12-01"},
+        )
+        assert response.status_code == 302
+
+
+def _submit(client, status):
+    return client.post(
+        reverse("plans:submit", args=["zhejiang"]), {"expected": status}, follow=True
+    )
+
+
+def test_plan_cycle_from_draft_to_approval_through_the_web(
+    client, zhejiang, unit_user, office_user
+):
+    detail = reverse("plans:detail", args=["zhejiang"])
+    client.cookies["django_language"] = "en"
+    with time_machine.travel(BEFORE_DUE, tick=False):
+        client_for(client, unit_user)
+        assert client.get(detail).status_code == 200
+        plan = Plan.objects.get(unit=zhejiang)
+        assert plan.status == Status.DRAFT
+
+        _post_section(client, SectionKey.STATUS_QUO, "只写了一节。")
+        response = _submit(client, Status.DRAFT)
+        assert "The plan is not complete yet." in response.content.decode()
+        messages = [str(m) for m in response.context["messages"]]
+        assert "Section “Main content” is empty." in messages
+        assert "The overall contact is missing." in messages
+        assert any("山洪灾害监测预警平台" in m for m in messages)
+        plan.refresh_from_db()
+        assert plan.status == Status.DRAFT
+        assert PlanVersion.objects.count() == 0
+
+        _fill_through_the_web(client, zhejiang)
+        response = _submit(client, Status.DRAFT)
+        plan.refresh_from_db()
+        assert plan.status == Status.SUBMITTED
+        version = PlanVersion.objects.get(plan=plan)
+        assert (version.number, version.is_late, version.days_late) == (1, False, 0)
+        sections = version.content["sections"]
+        assert sections["status_quo"] == "Status quo and problems：第一稿。"
+
+        # Frozen: the unit can no longer edit.
+        url = reverse("plans:section", args=["zhejiang", "content"])
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"text": "改", "revision": 1}).status_code == 403
+
+    client_for(client, office_user)
+    response = client.post(
+        reverse("plans:comment_add", args=["zhejiang"]),
+        {"section": "technical", "body": "技术路线不够具体。"},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("plans:decide", args=["zhejiang", "return"]),
+        {"expected": Status.SUBMITTED, "comment": "请修改技术方案。"},
+    )
+    plan.refresh_from_db()
+    assert plan.status == Status.RETURNED
+
+    client_for(client, unit_user)
+    assert "技术路线不够具体。" in client.get(detail).content.decode()
+    _post_section(client, SectionKey.TECHNICAL, "技术方案：第二稿，路线具体。")
+    comment = PlanComment.objects.get(plan=plan)
+    response = client.post(
+        reverse("plans:comment_answer", args=["zhejiang", comment.pk]),
+        {"answer": "已补充技术路线。", "addressed": "on"},
+    )
+    comment.refresh_from_db()
+    assert (comment.answer, comment.is_addressed) == ("已补充技术路线。", True)
+    _submit(client, Status.RETURNED)
+    plan.refresh_from_db()
+    assert plan.status == Status.SUBMITTED
+    assert list(plan.versions.values_list("number", flat=True)) == [1, 2]
+
+    client_for(client, office_user)
+    page = client.get(detail).content.decode()
+    assert "已补充技术路线。" in page
+    client.post(
+        reverse("plans:decide", args=["zhejiang", "approve"]),
+        {"expected": Status.SUBMITTED, "comment": "同意。"},
+    )
+    plan.refresh_from_db()
+    assert plan.status == Status.APPROVED
+    history = list(
+        PlanTransition.objects.filter(plan=plan).values_list(
+            "from_status", "to_status", "by__username", "comment"
+        )
+    )
+    assert history == [
+        ("draft", "submitted", "zhejiang-member", ""),
+        ("submitted", "returned", "office-persona", "请修改技术方案。"),
+        ("returned", "submitted", "zhejiang-member", ""),
+        ("submitted", "approved", "office-persona", "同意。"),
+    ]
+    assert PlanSection.objects.get(plan=plan, key="technical").text == (
+        "技术方案：第二稿，路线具体。"
+    )
