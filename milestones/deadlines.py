@@ -13,3 +13,12 @@ def due_date(*, batch, unit, kind):
 
 def is_extended(*, batch, unit, kind):
     return Extension.objects.filter(batch=batch, unit=unit, kind=kind).exists()
+
+
+def due_dates(*, batch, kind, units):
+    """`due_date` for many units in one query: {unit.pk: date}."""
+    extended = dict(
+        Extension.objects.filter(batch=batch, kind=kind).values_list("unit_id", "due")
+    )
+    default = getattr(batch, DeadlineKind(kind).value)
+    return {unit.pk: extended.get(unit.pk, default) for unit in units}

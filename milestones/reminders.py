@@ -1,0 +1,155 @@
+"""Deadline reminders: who is told what, and when.
+
+`send_due_reminders()` runs daily (Celery beat). For each active ReminderRule it
+finds the units of the current batch whose due date (extensions included) is
+`days_before` days from today in Asia/Shanghai, keeps those with the deliverable
+still outstanding, and notifies the unit's members. A SentReminder row is inserted
+first (ON CONFLICT DO NOTHING RETURNING), so every reminder goes out once. The
+query count does not grow with the number of units or recipients.
+
+Hook for the plans app (and later mid-term/acceptance material): OUTSTANDING maps
+a deadline kind to a function `(batch) -> set of unit ids` that have NOT yet
+submitted. A kind without an entry treats every unit of the batch as outstanding.
+The plans app plugs in from its AppConfig.ready():
+
+    from milestones.models import DeadlineKind
+    from milestones.reminders import register_outstanding
+    register_outstanding(DeadlineKind.PLAN, units_without_submitted_plan)
+"""
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from pilots.models import Batch, User
+
+from .deadlines import due_dates
+from .models import DeadlineKind, ReminderRule, SentReminder
+from .services import Message, notify_all
+
+OUTSTANDING = {}
+
+
+def register_outstanding(kind, predicate):
+    """`predicate(batch)` returns the ids of units that still owe deadline `kind`."""
+    OUTSTANDING[DeadlineKind(kind)] = predicate
+
+
+def units_with_outstanding(kind, batch):
+    """Ids of the batch's units that have not delivered `kind` yet."""
+    predicate = OUTSTANDING.get(DeadlineKind(kind))
+    if predicate is None:
+        return {unit.pk for unit in batch.units.all()}
+    return set(predicate(batch))
+
+
+def due_reminders(*, batch, today):
+    """[(rule, unit, due)] that fall on `today`, before the outstanding filter."""
+    units = list(batch.units.all())
+    rules = list(ReminderRule.objects.filter(active=True))
+    found = []
+    dates_by_kind = {}
+    for rule in rules:
+        if rule.kind not in dates_by_kind:
+            dates_by_kind[rule.kind] = due_dates(
+                batch=batch, kind=rule.kind, units=units
+            )
+        for unit in units:
+            due = dates_by_kind[rule.kind][unit.pk]
+            if (due - today).days == rule.days_before:
+                found.append((rule, unit, due))
+    return found
+
+
+def send_due_reminders(*, today=None):
+    """Notify units' members of the deadlines the rules point at today.
+
+    Returns the number of reminders sent (one per user per rule hit). Side effects:
+    SentReminder rows, Notification rows, OutboxEmail rows, an outbox drain on commit.
+    """
+    today = today or timezone.localdate()
+    batch = Batch.objects.current()
+    if batch is None:
+        return 0
+    hits = due_reminders(batch=batch, today=today)
+    outstanding = {}
+    for rule, _unit, _due in hits:
+        if rule.kind not in outstanding:
+            outstanding[rule.kind] = units_with_outstanding(rule.kind, batch)
+    hits = [hit for hit in hits if hit[1].pk in outstanding[hit[0].kind]]
+    if not hits:
+        return 0
+    members = {}
+    for user in User.objects.filter(
+        role=User.Role.UNIT, is_active=True, unit__in=[unit for _r, unit, _d in hits]
+    ):
+        members.setdefault(user.unit_id, []).append(user)
+    # One order for every scan, so concurrent INSERTs queue behind each other on
+    # the same first key instead of deadlocking.
+    rows = sorted(
+        (
+            (user, rule, unit, due)
+            for rule, unit, due in hits
+            for user in members.get(unit.pk, [])
+        ),
+        key=lambda row: (row[0].pk, row[1].kind, row[1].days_before),
+    )
+    with transaction.atomic():
+        inserted = _insert_sent(batch, rows)
+        messages = [
+            _message(batch, rule, unit, due, user, today)
+            for user, rule, unit, due in rows
+            if (user.pk, rule.kind, unit.pk, rule.days_before) in inserted
+        ]
+        notify_all(messages)
+    return len(messages)
+
+
+def _insert_sent(batch, rows):
+    """Insert SentReminder rows; return the keys this call inserted (not a rival's)."""
+    if not rows:
+        return set()
+    now = timezone.now()
+    values = []
+    for user, rule, unit, due in rows:
+        values += [user.pk, rule.kind, batch.pk, unit.pk, rule.days_before, due, now]
+    table = SentReminder._meta.db_table
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    # Concurrent scans: the second INSERT waits on the first's uncommitted keys,
+    # then does nothing for them; only the rows it inserted come back.
+    sql = (
+        f"INSERT INTO {table} "  # noqa: S608 - table name from the model, values bound
+        "(user_id, kind, batch_id, unit_id, days_before, due, sent_at) "
+        f"VALUES {placeholders} ON CONFLICT DO NOTHING "
+        "RETURNING user_id, kind, unit_id, days_before"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return {tuple(row) for row in cursor.fetchall()}
+
+
+def _message(batch, rule, unit, due, user, today):
+    with translation.override(settings.LANGUAGE_CODE):
+        context = Context(
+            {
+                "unit": unit.label,
+                "batch": batch.label,
+                "due": due,
+                "days": (due - today).days,
+                "overdue_days": (today - due).days,
+                "deadline": str(DeadlineKind(rule.kind).label),
+            },
+            autoescape=False,
+        )
+        title = Template(rule.subject).render(context).strip()
+        body = Template(rule.body).render(context).strip()
+    return Message(
+        recipients=[user],
+        kind=f"reminder.{rule.kind}",
+        title=title,
+        body=body,
+        url=reverse("milestones:timeline"),
+        dedupe_key=f"reminder:{rule.kind}:{batch.pk}:{unit.pk}:{rule.days_before}",
+    )

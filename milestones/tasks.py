@@ -1,0 +1,22 @@
+"""Thin Celery wrappers; the work is in services.py and reminders.py."""
+
+import logging
+
+from celery import shared_task
+
+from . import reminders, services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="milestones.drain_outbox")
+def drain_outbox_task():
+    sent, failed = services.drain_outbox()
+    if sent or failed:
+        logger.info("Outbox drained: %s sent, %s failed", sent, failed)
+
+
+@shared_task(name="milestones.send_due_reminders")
+def send_due_reminders_task():
+    count = reminders.send_due_reminders()
+    logger.info("Deadline reminders sent: %s", count)

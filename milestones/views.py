@@ -1,0 +1,103 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pilots.models import Batch, User
+
+from . import calendar, services
+from .models import CalendarToken, Notification
+from .permissions import can_open_notification
+
+
+def _get_notification_for_user(request, pk):
+    notification = get_object_or_404(Notification, pk=pk)
+    if not can_open_notification(request.user, notification):
+        raise Http404
+    return notification
+
+
+@login_required
+def notification_list(request):
+    notifications = Notification.objects.filter(recipient=request.user)
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    return render(request, "milestones/notification_list.html", {"page": page})
+
+
+@login_required
+def notification_open(request, pk):
+    """Opening a notification marks it read and follows its link."""
+    notification = _get_notification_for_user(request, pk)
+    services.mark_read(notification=notification)
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}
+    ):
+        return redirect(notification.url)
+    return redirect("milestones:notification_list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = services.mark_all_read(user=request.user)
+    messages.success(
+        request, _("Marked %(count)s notifications as read.") % {"count": count}
+    )
+    return redirect("milestones:notification_list")
+
+
+@login_required
+def timeline(request):
+    batch = Batch.objects.current()
+    unit = request.user.unit if request.user.role == User.Role.UNIT else None
+    deadlines = (
+        calendar.unit_deadlines(batch=batch, unit=unit) if batch and unit else []
+    )
+    return render(
+        request,
+        "milestones/timeline.html",
+        {
+            "batch": batch,
+            "today": timezone.localdate(),
+            "unit": unit,
+            "deadlines": deadlines,
+        },
+    )
+
+
+@login_required
+def calendar_settings(request):
+    token = calendar.token_for(request.user)
+    feed_url = request.build_absolute_uri(
+        reverse("milestones:calendar_feed", args=[token.token])
+    )
+    return render(request, "milestones/calendar_settings.html", {"feed_url": feed_url})
+
+
+@login_required
+@require_POST
+def calendar_regenerate(request):
+    calendar.regenerate_token(user=request.user)
+    messages.success(
+        request, _("A new calendar address was made; the old one no longer works.")
+    )
+    return redirect("milestones:calendar_settings")
+
+
+def calendar_feed(request, token):
+    """The private feed: the secret in the URL is the only credential."""
+    token = get_object_or_404(
+        CalendarToken.objects.select_related("user__unit"),
+        token=token,
+        user__is_active=True,
+    )
+    body = calendar.feed(user=token.user, host=request.get_host())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,177 @@
+import datetime
+import threading
+import time
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from milestones import reminders
+from milestones.models import (
+    DeadlineKind,
+    Extension,
+    Notification,
+    OutboxEmail,
+    ReminderRule,
+    SentReminder,
+)
+from milestones.tasks import send_due_reminders_task
+from pilots.models import Batch, PilotUnit, User
+from tests.conftest import make_user
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+# The 2020 batch (the current one in the programme data): plans due 2020-04-15.
+
+
+def at(day, hour=9, minute=0):
+    return datetime.datetime(2020, 4, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def _recipients():
+    return sorted(n.recipient.username for n in Notification.objects.all())
+
+
+def test_default_rules_remind_7_3_1_days_ahead_and_overdue(db):
+    rules = ReminderRule.objects.filter(kind=DeadlineKind.PLAN, active=True)
+    assert sorted(rules.values_list("days_before", flat=True)) == [-1, 1, 3, 7]
+
+
+def test_reminder_reaches_unit_members_seven_days_ahead(
+    unit_user, other_unit_user, office_user, expert_user
+):
+    with time_machine.travel(at(8), tick=False):
+        assert send_due_reminders_task() is None
+    assert _recipients() == ["fujian-member", "zhejiang-member"]
+    notification = Notification.objects.get(recipient=unit_user)
+    assert notification.title == "实施方案将于2020-04-15截止（还有7天）"
+    assert notification.body.startswith(f"{unit_user.unit.name}：")
+    assert notification.url == "/timeline/"
+    assert sorted(OutboxEmail.objects.values_list("to", flat=True)) == [
+        other_unit_user.email,
+        unit_user.email,
+    ]
+
+
+def test_reminder_day_starts_at_midnight_in_shanghai(unit_user):
+    # 23:59 on 7 April in Shanghai is 8 days before; one minute past midnight is 7.
+    with time_machine.travel(at(7, 23, 59), tick=False):
+        assert reminders.send_due_reminders() == 0
+    with time_machine.travel(at(8, 0, 1), tick=False):
+        assert reminders.send_due_reminders() == 1
+    assert _recipients() == ["zhejiang-member"]
+
+
+def test_no_reminder_between_lead_days(unit_user):
+    for day in (9, 10, 11, 13, 15):
+        with time_machine.travel(at(day), tick=False):
+            assert reminders.send_due_reminders() == 0
+    assert Notification.objects.count() == 0
+
+
+def test_overdue_reminder_the_day_after(unit_user):
+    with time_machine.travel(at(16), tick=False):
+        assert reminders.send_due_reminders() == 1
+    assert Notification.objects.get().title == "实施方案已逾期（截止日期2020-04-15）"
+
+
+def test_extension_moves_the_reminders(unit_user, other_unit_user, office_user):
+    Extension.objects.create(
+        batch=Batch.objects.get(slug="2020"),
+        unit=unit_user.unit,
+        kind=DeadlineKind.PLAN,
+        due=datetime.date(2020, 4, 30),
+        granted_by=office_user,
+    )
+    with time_machine.travel(at(8), tick=False):
+        reminders.send_due_reminders()
+    assert _recipients() == ["fujian-member"]
+    with time_machine.travel(at(23), tick=False):
+        reminders.send_due_reminders()
+    assert _recipients() == ["fujian-member", "zhejiang-member"]
+
+
+def test_inactive_rule_sends_nothing(unit_user):
+    ReminderRule.objects.filter(days_before=7).update(active=False)
+    with time_machine.travel(at(8), tick=False):
+        assert reminders.send_due_reminders() == 0
+
+
+def test_units_that_delivered_are_not_reminded(unit_user, other_unit_user, monkeypatch):
+    monkeypatch.setattr(reminders, "OUTSTANDING", {})
+    reminders.register_outstanding(
+        DeadlineKind.PLAN, lambda batch: {other_unit_user.unit_id}
+    )
+    with time_machine.travel(at(8), tick=False):
+        reminders.send_due_reminders()
+    assert _recipients() == ["fujian-member"]
+
+
+def test_reminders_run_twice_send_once(unit_user, other_unit_user):
+    with time_machine.travel(at(14), tick=False):
+        assert reminders.send_due_reminders() == 2
+        assert reminders.send_due_reminders() == 0
+    assert Notification.objects.count() == 2
+    assert OutboxEmail.objects.count() == 2
+    assert SentReminder.objects.count() == 2
+
+
+def _members(count):
+    units = list(PilotUnit.objects.all())
+    for i in range(count):
+        unit = units[i % len(units)]
+        make_user(f"member-{i}", User.Role.UNIT, unit=unit)
+
+
+def test_reminder_scan_query_count_is_constant(db, django_assert_num_queries):
+    _members(2)
+    with time_machine.travel(at(12), tick=False):
+        with django_assert_num_queries(11):
+            assert reminders.send_due_reminders() == 2
+    User.objects.filter(username__startswith="member-").delete()
+    _members(20)
+    with time_machine.travel(at(14), tick=False):
+        with django_assert_num_queries(11):
+            assert reminders.send_due_reminders() == 20
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_concurrent_scans_send_each_reminder_once():
+    _members(22)
+    barrier = threading.Barrier(2)
+    counts = []
+
+    def scan():
+        try:
+            barrier.wait()
+            counts.append(reminders.send_due_reminders(today=datetime.date(2020, 4, 8)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scan) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(counts) == [0, 22]
+    assert Notification.objects.count() == 22
+    assert OutboxEmail.objects.count() == 22
+    assert SentReminder.objects.count() == 22
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_celery_worker_delivers_a_reminder_by_email(celery_worker):
+    today = timezone.localdate()
+    Batch.objects.filter(slug="2020").update(plan_due=today + datetime.timedelta(3))
+    user = make_user(
+        "zhejiang-worker", User.Role.UNIT, unit=PilotUnit.objects.get(slug="zhejiang")
+    )
+    send_due_reminders_task.delay()
+    deadline = time.monotonic() + 20
+    while not mail.outbox and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [message.to for message in mail.outbox] == [[user.email]]
+    assert "还有3天" in mail.outbox[0].subject
+    assert OutboxEmail.objects.get().status == OutboxEmail.Status.SENT

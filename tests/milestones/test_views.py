@@ -1,0 +1,161 @@
+import datetime
+
+import time_machine
+from django.urls import reverse
+from icalendar import Calendar
+
+from milestones import services
+from milestones.models import CalendarToken, DeadlineKind, Extension, Notification
+from pilots.models import Batch
+from tests.conftest import client_for
+
+
+def _notify(user, title, url="/timeline/"):
+    services.notify(
+        recipients=[user], kind="test", title=title, body="", url=url, email=False
+    )
+    return Notification.objects.get(recipient=user, title=title)
+
+
+def test_notification_list_shows_only_own_notifications(
+    client, unit_user, other_unit_user
+):
+    _notify(unit_user, "Zhejiang secret")
+    _notify(other_unit_user, "Fujian secret")
+    page = client_for(client, unit_user).get("/notifications/").content.decode()
+    assert "Zhejiang secret" in page
+    assert "Fujian secret" not in page
+
+
+def test_notification_list_needs_login(client, db):
+    response = client.get("/notifications/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/notifications/"
+
+
+def test_opening_a_notification_marks_it_read_and_follows_its_link(client, unit_user):
+    notification = _notify(unit_user, "Plan returned", url="/timeline/")
+    response = client_for(client, unit_user).get(f"/notifications/{notification.pk}/")
+    assert response.status_code == 302
+    assert response.url == "/timeline/"
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_opening_another_users_notification_is_404(client, unit_user, other_unit_user):
+    notification = _notify(other_unit_user, "Fujian secret")
+    response = client_for(client, unit_user).get(f"/notifications/{notification.pk}/")
+    assert response.status_code == 404
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+def test_notification_with_offsite_link_stays_in_the_portal(client, unit_user):
+    notification = _notify(unit_user, "Odd", url="https://evil.example/")
+    response = client_for(client, unit_user).get(f"/notifications/{notification.pk}/")
+    assert response.url == "/notifications/"
+
+
+def test_mark_all_read_needs_post_and_touches_only_own(
+    client, unit_user, other_unit_user
+):
+    _notify(unit_user, "one")
+    _notify(unit_user, "two")
+    theirs = _notify(other_unit_user, "three")
+    client_for(client, unit_user)
+    assert client.get("/notifications/read-all/").status_code == 405
+    response = client.post("/notifications/read-all/")
+    assert response.status_code == 302
+    assert not Notification.objects.filter(
+        recipient=unit_user, read_at__isnull=True
+    ).exists()
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_navbar_shows_the_unread_count(client, unit_user):
+    _notify(unit_user, "one")
+    _notify(unit_user, "two")
+    page = client_for(client, unit_user).get("/timeline/").content.decode()
+    assert 'text-bg-warning">2<span class="visually-hidden">' in page
+    Notification.objects.update(read_at=datetime.datetime.now(datetime.UTC))
+    page = client.get("/timeline/").content.decode()
+    assert "text-bg-warning" not in page
+
+
+def test_navbar_unread_count_costs_one_query(
+    client, unit_user, django_assert_num_queries
+):
+    client_for(client, unit_user)
+    client.get("/units/")
+    _notify(unit_user, "one")
+    # session, user, the unread count, the page's own queries (3): 6.
+    with django_assert_num_queries(6):
+        client.get("/units/")
+    for i in range(5):
+        _notify(unit_user, f"more {i}")
+    with django_assert_num_queries(6):
+        page = client.get("/units/").content.decode()
+    assert 'text-bg-warning">6<' in page
+
+
+def test_timeline_marks_today_and_shows_the_units_extension(
+    client, unit_user, office_user
+):
+    batch = Batch.objects.get(slug="2020")
+    Extension.objects.create(
+        batch=batch,
+        unit=unit_user.unit,
+        kind=DeadlineKind.PLAN,
+        due=datetime.date(2020, 4, 30),
+        granted_by=office_user,
+    )
+    with time_machine.travel(datetime.datetime(2020, 4, 15, 10, tzinfo=datetime.UTC)):
+        page = client_for(client, unit_user).get("/timeline/").content.decode()
+    assert 'aria-current="date"' in page
+    assert "2020-04-30" in page
+    assert "extended" in page or "已延期" in page
+
+
+def test_timeline_for_office_has_no_unit_deadlines(client, office_user):
+    page = client_for(client, office_user).get("/timeline/").content.decode()
+    assert "2020-04-15" in page
+    assert "<table" not in page
+
+
+def _feed_url(client, user):
+    client_for(client, user).get("/calendar/")
+    token = CalendarToken.objects.get(user=user).token
+    return reverse("milestones:calendar_feed", args=[token])
+
+
+def test_calendar_feed_parses_and_has_the_plan_deadline(client, unit_user):
+    url = _feed_url(client, unit_user)
+    client.logout()
+    response = client.get(url)
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = Calendar.from_ical(response.content)
+    events = {
+        str(event["summary"]): event.decoded("dtstart")
+        for event in calendar.walk("VEVENT")
+    }
+    plan = [s for s in events if s.endswith(str(DeadlineKind.PLAN.label))]
+    assert len(plan) == 1
+    assert events[plan[0]] == datetime.date(2020, 4, 15)
+
+
+def test_calendar_feed_with_wrong_token_is_404(client, db):
+    assert client.get("/calendar/not-a-token.ics").status_code == 404
+
+
+def test_regenerating_the_calendar_token_revokes_the_old_one(client, unit_user):
+    old = _feed_url(client, unit_user)
+    response = client.post("/calendar/regenerate/")
+    assert response.status_code == 302
+    new = reverse(
+        "milestones:calendar_feed",
+        args=[CalendarToken.objects.get(user=unit_user).token],
+    )
+    assert new != old
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
