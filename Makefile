@@ -63,8 +63,21 @@ test: install-test
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Every tests/benchmarks/bench_*.py in turn (not collected by pytest), with the
+# settings environment of `make test` (DATABASE_URL as given, else the settings'
+# default); the figures go into docs/benchmarks.md.
 bench: install-test
-	@echo "No benchmarks yet: they arrive with the plans, reviews and column issues." >&2; exit 1
+	@set -e; \
+	export DEBUG=$${DEBUG:-true}; \
+	export DJANGO_SETTINGS_MODULE=portal.settings; \
+	export SECRET_KEY=$${SECRET_KEY:-bench-only-key-not-for-production}; \
+	export SECURE_SSL_REDIRECT=false; \
+	export CONN_MAX_AGE=0; \
+	export PYTHONPATH=.; \
+	for script in tests/benchmarks/bench_*.py; do \
+	  echo "== $$script"; \
+	  $(PY) $$script; \
+	done
 
 lint: install-test
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
