@@ -236,9 +236,24 @@ class Deliverable(models.Model):
         return self.title
 
 
+class PrivateStorage(FileSystemStorage):
+    """Attachments live under VAR_DIR/private, which no URL maps: a view that
+    checks access serves them. The location is read when used, not at import."""
+
+    @property
+    def base_location(self):
+        return str(Path(settings.VAR_DIR) / "private")
+
+    @property
+    def location(self):
+        return str(Path(self.base_location).resolve())
+
+    def url(self, name):
+        raise ValueError("private files have no URL")
+
+
 def private_storage():
-    """Attachments live outside MEDIA_ROOT's public URL space; a view serves them."""
-    return FileSystemStorage(location=Path(settings.VAR_DIR) / "private", base_url=None)
+    return PrivateStorage()
 
 
 class Attachment(models.Model):

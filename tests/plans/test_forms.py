@@ -1,0 +1,164 @@
+"""Bad input, through the web: refused with a clear message, what was typed kept."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from plans.models import Attachment, Contact, PlanSection, ScheduleItem
+from tests.conftest import client_for
+
+from .builders import current_plan, person
+
+
+@pytest.fixture
+def member(client, zhejiang, unit_user, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    client.cookies["django_language"] = "en"
+    current_plan(zhejiang)
+    return client_for(client, unit_user)
+
+
+def _schedule(client, zhejiang, start, end):
+    task = zhejiang.tasks.first()
+    return client.post(
+        reverse("plans:schedule", args=["zhejiang"]),
+        {"task": task.pk, "title": "建设", "start": start, "end": end},
+    )
+
+
+@pytest.mark.parametrize(
+    "start, end, field, message",
+    [
+        ("2020-03-01", "2020-06-01", "start", "Must lie inside the implementation"),
+        ("2020-05-01", "2022-01-31", "end", "Must lie inside the implementation"),
+        ("2020-06-01", "2020-05-01", "end", "The end must come after the start."),
+        ("2020-06-01", "2020-06-01", "end", "The end must come after the start."),
+    ],
+)
+def test_schedule_item_bad_dates_are_refused(
+    member, zhejiang, start, end, field, message
+):
+    response = _schedule(member, zhejiang, start, end)
+    assert response.status_code == 200
+    assert message in str(response.context["form"].errors[field])
+    assert response.context["form"]["title"].value() == "建设"
+    assert ScheduleItem.objects.count() == 0
+
+
+def test_schedule_item_inside_the_window_is_added(member, zhejiang):
+    response = _schedule(member, zhejiang, "2020-04-01", "2021-12-31")
+    assert response.status_code == 302
+    assert ScheduleItem.objects.get().title == "建设"
+
+
+def test_schedule_item_of_another_units_task_is_refused(member, fujian):
+    response = member.post(
+        reverse("plans:schedule", args=["zhejiang"]),
+        {
+            "task": fujian.tasks.first().pk,
+            "title": "x",
+            "start": "2020-05-01",
+            "end": "2020-06-01",
+        },
+    )
+    assert "task" in response.context["form"].errors
+    assert ScheduleItem.objects.count() == 0
+
+
+def _contacts(client, **overrides):
+    data = {f"unit-responsible-{k}": v for k, v in person(**overrides).items()}
+    return client.post(reverse("plans:contacts", args=["zhejiang"]), data)
+
+
+@pytest.mark.parametrize(
+    "phone", ["12345678901", "1381234567", "010-123", "0571 8888888x", "abc"]
+)
+def test_contact_malformed_phone_is_refused(member, phone):
+    response = _contacts(member, phone=phone)
+    assert response.status_code == 200
+    slot = response.context["slots"][0]
+    assert "Enter a mobile number" in str(slot["form"].errors["phone"])
+    assert slot["form"]["name"].value() == "张三"
+    assert Contact.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "phone", ["13812345678", "19912345678", "010-12345678", "0571-8888888-123"]
+)
+def test_contact_valid_phone_is_saved(member, phone):
+    assert _contacts(member, phone=phone).status_code == 302
+    assert Contact.objects.get().phone == phone
+
+
+def test_contact_malformed_email_is_refused(member):
+    response = _contacts(member, email="zhang@")
+    assert "email" in response.context["slots"][0]["form"].errors
+    assert Contact.objects.count() == 0
+
+
+def _upload(client, name, content):
+    return client.post(
+        reverse("plans:attachment_add", args=["zhejiang"]),
+        {"file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+
+
+def _docx():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("plan.pdf", b"%PDF-1.7\n..."),
+        ("photo.png", b"\x89PNG\r\n\x1a\n...."),
+        ("photo.jpg", b"\xff\xd8\xff\xe0...."),
+        ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1...."),
+        ("plan.docx", _docx()),
+    ],
+)
+def test_attachment_of_a_real_type_is_accepted(member, name, content):
+    _upload(member, name, content)
+    attachment = Attachment.objects.get()
+    assert (attachment.name, attachment.size) == (name, len(content))
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("plan.pdf", b"just text pretending", "does not match its name (.pdf)"),
+        ("sheet.xlsx", _docx(), "does not match its name (.xlsx)"),
+        ("evil.html", b"<script>alert(1)</script>", "Only Word, PDF, image"),
+        ("noext", b"%PDF-1.4", "Only Word, PDF, image"),
+    ],
+)
+def test_attachment_mislabelled_is_refused(member, name, content, message):
+    response = _upload(member, name, content)
+    assert any(message in str(m) for m in response.context["messages"])
+    assert Attachment.objects.count() == 0
+
+
+def test_attachment_too_large_is_refused(member, settings):
+    settings.MAX_UPLOAD_MB = 1
+    response = _upload(member, "big.pdf", b"%PDF-1.4" + b"0" * (1024 * 1024))
+    assert any("larger than 1 MB" in str(m) for m in response.context["messages"])
+    assert Attachment.objects.count() == 0
+
+
+def test_section_html_payload_comes_back_escaped(member):
+    url = reverse("plans:section", args=["zhejiang", "status_quo"])
+    payload = '<script>alert("x")</script>\n- <b>粗体</b>\n1. 第一'
+    member.post(url, {"text": payload, "revision": 0})
+    assert PlanSection.objects.get(key="status_quo").text == payload
+    page = member.get(reverse("plans:detail", args=["zhejiang"])).content.decode()
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "<ul><li>&lt;b&gt;粗体&lt;/b&gt;</li></ul>" in page
+    assert "<ol><li>第一</li></ol>" in page

@@ -1,0 +1,102 @@
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from plans.models import Attachment, PlanSection, SectionKey
+from tests.conftest import client_for
+
+from .builders import current_plan
+
+SECRET = "浙江草稿秘密内容"
+
+
+@pytest.fixture
+def draft(zhejiang, unit_user, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    plan = current_plan(zhejiang)
+    PlanSection.objects.create(plan=plan, key=SectionKey.STATUS_QUO, text=SECRET)
+    attachment = Attachment.objects.create(
+        plan=plan,
+        file=ContentFile(b"%PDF-1.4 secret", name="secret.pdf"),
+        name="secret.pdf",
+        kind="pdf",
+        size=15,
+        uploaded_by=unit_user,
+    )
+    return plan, attachment
+
+
+def _urls(attachment):
+    return [
+        reverse("plans:detail", args=["zhejiang"]),
+        reverse("plans:attachment", args=["zhejiang", attachment.pk]),
+    ]
+
+
+@pytest.mark.parametrize("persona", ["other_unit_user", "expert_user"])
+def test_plan_draft_and_attachments_are_404_to_outsiders(
+    client, request, draft, persona
+):
+    _plan, attachment = draft
+    client_for(client, request.getfixturevalue(persona))
+    for url in _urls(attachment):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert SECRET not in response.content.decode()
+
+
+def test_plan_draft_sends_the_public_to_login(client, draft):
+    _plan, attachment = draft
+    for url in _urls(attachment):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url == f"{reverse('login')}?next={url}"
+
+
+@pytest.mark.parametrize("persona", ["unit_user", "office_user", "department_user"])
+def test_plan_draft_is_readable_by_members_office_department(
+    client, request, draft, persona
+):
+    _plan, attachment = draft
+    client_for(client, request.getfixturevalue(persona))
+    page = client.get(reverse("plans:detail", args=["zhejiang"]))
+    assert page.status_code == 200
+    assert SECRET in page.content.decode()
+    download = client.get(reverse("plans:attachment", args=["zhejiang", attachment.pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == 'attachment; filename="secret.pdf"'
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 secret"
+
+
+@pytest.mark.parametrize("persona", ["office_user", "department_user"])
+def test_plan_sections_are_not_editable_by_readers(client, request, draft, persona):
+    client_for(client, request.getfixturevalue(persona))
+    url = reverse("plans:section", args=["zhejiang", "status_quo"])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"text": "x", "revision": 0}).status_code == 403
+    assert PlanSection.objects.get(key="status_quo").text == SECRET
+
+
+def test_plan_decisions_are_refused_to_the_unit(client, draft, unit_user):
+    client_for(client, unit_user)
+    response = client.post(
+        reverse("plans:decide", args=["zhejiang", "approve"]), {"expected": "draft"}
+    )
+    assert response.status_code == 403
+
+
+def test_plan_list_is_for_the_office_only(client, draft, office_user, unit_user):
+    client_for(client, unit_user)
+    assert client.get(reverse("plans:list")).status_code == 403
+    client_for(client, office_user)
+    response = client.get(reverse("plans:list"))
+    assert response.status_code == 200
+    assert "浙江省水利厅" in response.content.decode()
+
+
+def test_attachment_file_is_stored_outside_media_root(draft, settings):
+    _plan, attachment = draft
+    assert attachment.file.path.startswith(str(settings.VAR_DIR / "private"))
+    assert not attachment.file.path.startswith(str(settings.MEDIA_ROOT))
+    with pytest.raises(ValueError):
+        attachment.file.url  # noqa: B018
