@@ -24,7 +24,7 @@ def person(**extra):
 def fill_sections(plan, text="现状良好。"):
     for key in SectionKey:
         PlanSection.objects.update_or_create(
-            plan=plan, key=key, defaults={"text": f"{text} {key.label}"}
+            plan=plan, key=key, defaults={"text": f"{text} {key.value}"}
         )
 
 

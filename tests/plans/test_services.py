@@ -220,7 +220,7 @@ def test_compare_versions_highlights_the_changed_text(
     services.save_section(
         plan=plan,
         key="technical",
-        text="现状一般。 Technical solution 采用<大数据>",
+        text="现状一般。 technical 采用<大数据>",
         revision=section.revision,
         user=unit_user,
     )
@@ -229,11 +229,11 @@ def test_compare_versions_highlights_the_changed_text(
     response = client.get(reverse("plans:compare", args=["zhejiang"]), {"a": 1, "b": 2})
     page = response.content.decode()
     assert response.status_code == 200
-    assert "<td>现状<del>良好</del>。 Technical solution</td>" in page
-    new = "<td>现状<ins>一般</ins>。 Technical solution<ins> 采用&lt;大数据&gt;</ins>"
+    assert "<td>现状<del>良好</del>。 technical</td>" in page
+    new = "<td>现状<ins>一般</ins>。 technical<ins> 采用&lt;大数据&gt;</ins>"
     assert f"{new}</td>" in page
     technical = [p for p in response.context["diff"] if p["changed"]]
-    assert [str(p["label"]) for p in technical] == ["Technical solution"]
+    assert [str(p["label"]) for p in technical] == ["技术方案"]
 
 
 def test_version_is_frozen_after_later_edits(zhejiang, unit_user, office_user):
@@ -245,7 +245,7 @@ def test_version_is_frozen_after_later_edits(zhejiang, unit_user, office_user):
         plan=plan, key="content", text="新", revision=section.revision, user=unit_user
     )
     v1.refresh_from_db()
-    assert v1.content["sections"]["content"] == "现状良好。 Main content"
+    assert v1.content["sections"]["content"] == "现状良好。 content"
 
 
 def test_render_text_makes_paragraphs_and_lists():
