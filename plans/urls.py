@@ -6,6 +6,7 @@ app_name = "plans"
 
 urlpatterns = [
     path("", views.plan_list, name="list"),
+    path("mine/", views.my_plan, name="mine"),
     path("<slug:slug>/", views.plan_detail, name="detail"),
     path("<slug:slug>/sections/<slug:key>/", views.section_edit, name="section"),
     path("<slug:slug>/contacts/", views.contacts_edit, name="contacts"),

@@ -105,6 +105,14 @@ def plan_list(request):
 
 
 @login_required
+def my_plan(request):
+    """A unit member's shortcut (the navbar's link) to their unit's plan."""
+    if not request.user.is_unit_member:
+        raise Http404
+    return redirect("plans:detail", request.user.unit.slug)
+
+
+@login_required
 def plan_detail(request, slug):
     plan = _get_plan(request, slug)
     rows = services.load_plan(plan)

@@ -100,3 +100,19 @@ def test_attachment_file_is_stored_outside_media_root(draft, settings):
     assert not attachment.file.path.startswith(str(settings.MEDIA_ROOT))
     with pytest.raises(ValueError):
         attachment.file.url  # noqa: B018
+
+
+def test_my_plan_sends_a_member_to_their_units_plan(client, unit_user):
+    client_for(client, unit_user)
+    response = client.get(reverse("plans:mine"))
+    assert response.status_code == 302
+    assert response.url == reverse("plans:detail", args=["zhejiang"])
+
+
+def test_role_homes_link_to_the_plans(client, unit_user, office_user):
+    client_for(client, unit_user)
+    page = client.get(reverse("pilots:unit_home")).content.decode()
+    assert f'href="{reverse("plans:detail", args=["zhejiang"])}"' in page
+    client_for(client, office_user)
+    page = client.get(reverse("pilots:office_home")).content.decode()
+    assert f'href="{reverse("plans:list")}"' in page
