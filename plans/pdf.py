@@ -97,6 +97,14 @@ class Deliverable:
 
 
 @dataclass(frozen=True)
+class Subsection:
+    """A titled part of a section, numbered （一）（二）… after the section's text."""
+
+    heading: str
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class Section:
     """One section of the outline. `key` (see OUTLINE) places the tables in it:
     goals → the task table, schedule → Gantt chart + schedule table,
@@ -105,6 +113,7 @@ class Section:
     heading: str
     text: str = ""
     key: str = ""
+    parts: tuple[Subsection, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -227,6 +236,14 @@ def plan_context(document):
             "heading": section.heading,
             "key": section.key,
             "blocks": text_blocks(section.text),
+            "parts": [
+                {
+                    "number": chinese_numeral(number),
+                    "heading": part.heading,
+                    "blocks": text_blocks(part.text),
+                }
+                for number, part in enumerate(section.parts, start=1)
+            ],
         }
         for index, section in enumerate(document.sections, start=1)
     ]
@@ -240,6 +257,9 @@ def plan_context(document):
         ),
         "sections": sections,
         "contacts": _contact_rows(document),
+        "task_domains": any(
+            task.business_domain or task.technology_domains for task in document.tasks
+        ),
         "schedule": [
             {"item": i, "start": _cn_date(i.start), "end": _cn_date(i.end)}
             for i in schedule
@@ -278,4 +298,95 @@ def render_plan_pdf(document):
 
     return HTML(string=plan_html(document), base_url=str(PDF_TEMPLATES)).write_pdf(
         stylesheets=[_stylesheet()]
+    )
+
+
+# ------------------------------------------------------ from a plan's snapshot
+
+KIND_LABELS = {
+    "scheme": "方案",
+    "model": "模式",
+    "method": "方法",
+    "product": "产品",
+    "technology": "技术",
+}
+
+
+def _contact(row):
+    return Contact(row["name"], row["post"], row["phone"], row["email"])
+
+
+def document_from_snapshot(
+    content, *, version_number, date, is_draft, window_start, window_end
+):
+    """A PlanDocument from the JSON of plans.services.snapshot() (as frozen in
+    PlanVersion.content): sections keyed by plans.models.SectionKey, rows with
+    task titles. The dates and the draft flag come from the caller (the version,
+    its batch's implementation window)."""
+    texts = content.get("sections", {})
+    sections = (
+        Section("现状与问题", texts.get("status_quo", ""), "status"),
+        Section(
+            "需求分析",
+            key="requirements",
+            parts=(
+                Subsection("业务目标", texts.get("business_goals", "")),
+                Subsection("功能需求", texts.get("functional_needs", "")),
+                Subsection("数据需求", texts.get("data_needs", "")),
+            ),
+        ),
+        Section("目标任务", texts.get("objectives", ""), "goals"),
+        Section("主要内容", texts.get("content", ""), "content"),
+        Section("技术方案", texts.get("technical", ""), "technical"),
+        Section("进度计划", "", "schedule"),
+        Section("主要成果", "", "deliverables"),
+        Section("保障措施", texts.get("safeguards", ""), "safeguards"),
+        Section("重点、难点、亮点", texts.get("highlights", ""), "highlights"),
+    )
+    overall = {
+        row["role"]: _contact(row)
+        for row in content.get("contacts", [])
+        if not row["task"]
+    }
+    per_task = {}
+    for row in content.get("contacts", []):
+        if row["task"]:
+            per_task.setdefault(row["task_title"], {})[row["role"]] = _contact(row)
+    task_titles = [task["title"] for task in content.get("tasks", [])]
+    task_contacts = tuple(
+        TaskContacts(title, roles.get("responsible"), roles.get("contact"))
+        for title, roles in sorted(
+            per_task.items(),
+            key=lambda entry: (
+                task_titles.index(entry[0]) if entry[0] in task_titles else 999
+            ),
+        )
+    )
+    day = datetime.date.fromisoformat
+    return PlanDocument(
+        unit_name=content["unit"],
+        batch_name=content.get("batch", ""),
+        date=date,
+        version_number=version_number,
+        is_draft=is_draft,
+        sections=sections,
+        window_start=window_start,
+        window_end=window_end,
+        overall_responsible=overall.get("responsible"),
+        overall_contact=overall.get("contact"),
+        task_contacts=task_contacts,
+        tasks=tuple(Task(title) for title in task_titles),
+        schedule_items=tuple(
+            ScheduleItem(i["task_title"], i["title"], day(i["start"]), day(i["end"]))
+            for i in content.get("schedule", [])
+        ),
+        deliverables=tuple(
+            Deliverable(
+                d["task_title"],
+                KIND_LABELS.get(d["kind"], d["kind"]),
+                d["title"],
+                day(d["due"]),
+            )
+            for d in content.get("deliverables", [])
+        ),
     )

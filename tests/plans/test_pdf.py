@@ -1,5 +1,6 @@
 """The plan PDF, rendered by the real WeasyPrint and read back with poppler."""
 
+import datetime
 import re
 import shutil
 import subprocess
@@ -9,7 +10,11 @@ import pytest
 from plans.pdf import (
     OUTLINE,
     Block,
+    Contact,
+    Deliverable,
+    ScheduleItem,
     chinese_numeral,
+    document_from_snapshot,
     plan_html,
     plan_title,
     render_plan_pdf,
@@ -173,3 +178,155 @@ def test_pdf_embeds_subset_noto_cjk_fonts(draft_pdf):
         emb, sub = row[-5], row[-4]
         assert re.match(r"^[A-Z]{6}\+", row[0]), row
         assert (emb, sub) == ("yes", "yes"), row
+
+
+SNAPSHOT = {  # the shape of plans.services.snapshot(plan)
+    "unit": "浙江省水利厅",
+    "batch": "第一批",
+    "sections": {
+        "status_quo": "现状文字",
+        "business_goals": "业务目标文字",
+        "functional_needs": "- 功能一\n- 功能二",
+        "data_needs": "数据需求文字",
+        "objectives": "目标文字",
+        "content": "内容文字",
+        "technical": "技术文字",
+        "safeguards": "保障文字",
+        "highlights": "亮点文字",
+    },
+    "tasks": [{"id": 7, "title": "任务甲"}, {"id": 8, "title": "任务乙"}],
+    "contacts": [
+        {
+            "task": 8,
+            "task_title": "任务乙",
+            "role": "contact",
+            "name": "乙联系人",
+            "post": "科员",
+            "phone": "2",
+            "email": "b@example.test",
+        },
+        {
+            "task": 7,
+            "task_title": "任务甲",
+            "role": "responsible",
+            "name": "甲负责人",
+            "post": "处长",
+            "phone": "1",
+            "email": "a@example.test",
+        },
+        {
+            "task": None,
+            "task_title": "",
+            "role": "responsible",
+            "name": "总负责人",
+            "post": "厅长",
+            "phone": "0",
+            "email": "o@example.test",
+        },
+    ],
+    "schedule": [
+        {
+            "task": 7,
+            "task_title": "任务甲",
+            "title": "调研",
+            "start": "2020-04-16",
+            "end": "2020-06-30",
+        }
+    ],
+    "deliverables": [
+        {
+            "task": 8,
+            "task_title": "任务乙",
+            "title": "平台",
+            "kind": "product",
+            "due": "2021-12-31",
+        }
+    ],
+    "attachments": [],
+}
+
+
+def test_document_from_snapshot_maps_the_plan_content():
+    document = document_from_snapshot(
+        SNAPSHOT,
+        version_number=3,
+        date=datetime.date(2020, 4, 15),
+        is_draft=False,
+        window_start=datetime.date(2020, 4, 1),
+        window_end=datetime.date(2021, 12, 31),
+    )
+    assert document.title == "《浙江省水利厅智慧水利先行先试实施方案》"
+    assert [s.heading for s in document.sections] == [h for _k, h in OUTLINE]
+    requirements = document.sections[1]
+    assert [(p.heading, p.text) for p in requirements.parts] == [
+        ("业务目标", "业务目标文字"),
+        ("功能需求", "- 功能一\n- 功能二"),
+        ("数据需求", "数据需求文字"),
+    ]
+    assert document.overall_responsible == Contact(
+        "总负责人", "厅长", "0", "o@example.test"
+    )
+    assert document.overall_contact is None
+    assert [
+        (t.task, t.responsible and t.responsible.name, t.contact and t.contact.name)
+        for t in document.task_contacts
+    ] == [("任务甲", "甲负责人", None), ("任务乙", None, "乙联系人")]
+    assert document.schedule_items == (
+        ScheduleItem(
+            "任务甲", "调研", datetime.date(2020, 4, 16), datetime.date(2020, 6, 30)
+        ),
+    )
+    assert document.deliverables == (
+        Deliverable("任务乙", "产品", "平台", datetime.date(2021, 12, 31)),
+    )
+
+
+def test_pdf_from_snapshot_numbers_the_subsections(tmp_path):
+    document = document_from_snapshot(
+        SNAPSHOT,
+        version_number=1,
+        date=datetime.date(2020, 4, 15),
+        is_draft=True,
+        window_start=datetime.date(2020, 4, 1),
+        window_end=datetime.date(2021, 12, 31),
+    )
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(render_plan_pdf(document))
+    body = flat(poppler("pdftotext", path, "-f", "3"))
+    parts = [
+        "二、需求分析",
+        "（一）业务目标",
+        "（二）功能需求",
+        "（三）数据需求",
+        "三、目标任务",
+    ]
+    positions = [body.find(part) for part in parts]
+    assert -1 not in positions
+    assert positions == sorted(positions)
+    assert "功能一" in body
+    assert "总负责人" in body
+
+
+def test_pdf_of_a_real_plan_snapshot(zhejiang, tmp_path):
+    from plans import services
+    from tests.plans.builders import complete_plan, current_plan
+
+    plan = complete_plan(current_plan(zhejiang))
+    batch = plan.batch
+    document = document_from_snapshot(
+        services.snapshot(plan),
+        version_number=1,
+        date=batch.plan_due,
+        is_draft=False,
+        window_start=batch.implementation_start,
+        window_end=batch.implementation_end,
+    )
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(render_plan_pdf(document))
+    text = flat(poppler("pdftotext", path))
+    assert f"《{zhejiang.name}智慧水利先行先试实施方案》" in text
+    assert len(document.schedule_items) == zhejiang.tasks.count()
+    for item in document.schedule_items:
+        assert flat(item.name) in text
+    assert "现状良好。status_quo" in text
+    assert "草稿" not in text
