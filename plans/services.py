@@ -229,6 +229,18 @@ def snapshot(plan):
             {"name": a.name, "kind": a.kind, "size": a.size, "id": a.pk}
             for a in plan.attachments.all()
         ],
+        # The comments as they stood when this version was submitted.
+        "comments": [
+            {
+                "id": c.pk,
+                "section": c.section,
+                "author": str(c.author),
+                "body": c.body,
+                "answer": c.answer,
+                "addressed": c.is_addressed,
+            }
+            for c in plan.comments.select_related("author")
+        ],
     }
 
 

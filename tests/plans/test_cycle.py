@@ -152,3 +152,18 @@ def test_plan_cycle_from_draft_to_approval_through_the_web(
     assert PlanSection.objects.get(plan=plan, key="technical").text == (
         "技术方案：第二稿，路线具体。"
     )
+
+
+def test_plan_incomplete_submission_is_refused_in_chinese(client, zhejiang, unit_user):
+    client_for(client, unit_user)
+    response = client.post(
+        reverse("plans:submit", args=["zhejiang"]),
+        {"expected": Status.DRAFT},
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages[0] == "方案尚未完整，暂不能提交。"
+    assert "“主要内容”一节尚未填写。" in messages
+    assert "尚未填写总体负责人。" in messages
+    assert "任务“山洪灾害监测预警平台”尚无预期成果。" in messages
+    assert Plan.objects.get(unit=zhejiang).status == Status.DRAFT

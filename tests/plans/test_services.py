@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from milestones.models import DeadlineKind, Extension
-from pilots.models import User
+from pilots.models import PilotUnit, User
 from plans import services
 from plans.models import Plan, PlanSection, PlanTransition, Status
 from plans.textformat import render_text
@@ -254,3 +254,50 @@ def test_render_text_makes_paragraphs_and_lists():
         "<p>第一段<br>续行</p>\n<ul><li>甲</li><li>乙</li></ul>\n"
         "<ol><li>一</li><li>二</li></ol>"
     )
+
+
+def test_version_keeps_the_comments_as_they_stood(zhejiang, unit_user, office_user):
+    plan = complete_plan(current_plan(zhejiang))
+    services.submit_plan(plan=plan, expected=Status.DRAFT, user=unit_user)
+    comment = services.add_comment(
+        plan=plan, section="schedule", body="进度偏紧。", user=office_user
+    )
+    services.return_plan(plan=plan, expected=Status.SUBMITTED, user=office_user)
+    services.answer_comment(
+        comment=comment, answer="已调整。", addressed=True, user=unit_user
+    )
+    v2 = services.submit_plan(plan=plan, expected=Status.RETURNED, user=unit_user)
+    assert [
+        (c["section"], c["body"], c["answer"], c["addressed"])
+        for c in v2.content["comments"]
+    ] == [("schedule", "进度偏紧。", "已调整。", True)]
+    assert plan.versions.get(number=1).content["comments"] == []
+
+
+@pytest.mark.parametrize("units", [1, 11])
+def test_plan_list_query_count_does_not_grow_with_plans(
+    client, office_user, django_assert_num_queries, units
+):
+    for unit in PilotUnit.objects.all()[:units]:
+        services.submit_plan(
+            plan=complete_plan(current_plan(unit)),
+            expected=Status.DRAFT,
+            user=office_user,
+        )
+    client_for(client, office_user)
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(reverse("plans:list"))
+    assert len(response.context["rows"]) == 11
+
+
+LIST_QUERIES = 7  # the same at 1 and at 11 plans
+
+
+def test_plan_list_for_a_department_shows_only_supervised_units(
+    client, department_user
+):
+    client_for(client, department_user)
+    rows = client.get(reverse("plans:list")).context["rows"]
+    slugs = [row["unit"].slug for row in rows]
+    assert "zhejiang" in slugs
+    assert len(slugs) < 11
