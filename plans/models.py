@@ -266,6 +266,9 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # Removing hides a file from the draft; the file stays for the versions that
+    # were submitted with it (a version is kept forever).
+    is_removed = models.BooleanField(_("removed"), default=False)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

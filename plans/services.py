@@ -227,7 +227,7 @@ def snapshot(plan):
         ],
         "attachments": [
             {"name": a.name, "kind": a.kind, "size": a.size, "id": a.pk}
-            for a in plan.attachments.all()
+            for a in plan.attachments.filter(is_removed=False)
         ],
         # The comments as they stood when this version was submitted.
         "comments": [

@@ -166,7 +166,7 @@ def plan_detail(request, slug):
         "due": services.plan_due(plan),
         "versions": list(plan.versions.select_related("submitted_by")),
         "history": list(plan.history.select_related("by")),
-        "attachments": list(plan.attachments.all()),
+        "attachments": list(plan.attachments.filter(is_removed=False)),
         "can_edit": can_edit_plan(user, plan),
         "can_submit": can_submit_plan(user, plan)
         and plan.status in (Status.DRAFT, Status.RETURNED),
@@ -351,8 +351,10 @@ def row_delete(request, slug, what, pk):
     row = get_object_or_404(model, plan=plan, pk=pk)
     services.check_editable(plan)
     if what == "attachments":
-        row.file.delete(save=False)
-    row.delete()
+        row.is_removed = True
+        row.save(update_fields=["is_removed"])
+    else:
+        row.delete()
     messages.success(request, _("Removed."))
     if what == "attachments":
         return redirect(f"{plan.get_absolute_url()}#attachments")

@@ -2,10 +2,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from plans.models import Attachment, PlanSection, SectionKey
+from plans import services
+from plans.models import Attachment, PlanSection, SectionKey, Status
 from tests.conftest import client_for
 
-from .builders import current_plan
+from .builders import complete_plan, current_plan
 
 SECRET = "浙江草稿秘密内容"
 
@@ -116,3 +117,24 @@ def test_role_homes_link_to_the_plans(client, unit_user, office_user):
     client_for(client, office_user)
     page = client.get(reverse("pilots:office_home")).content.decode()
     assert f'href="{reverse("plans:list")}"' in page
+
+
+def test_removed_attachment_stays_downloadable_from_its_version(
+    client, draft, unit_user, office_user
+):
+    plan, attachment = draft
+    complete_plan(plan)
+    version = services.submit_plan(plan=plan, expected=Status.DRAFT, user=unit_user)
+    services.return_plan(plan=plan, expected=Status.SUBMITTED, user=office_user)
+    client_for(client, unit_user)
+    client.post(
+        reverse("plans:row_delete", args=["zhejiang", "attachments", attachment.pk])
+    )
+    page = client.get(reverse("plans:detail", args=["zhejiang"])).content.decode()
+    assert "secret.pdf" not in page
+    version_page = client.get(
+        reverse("plans:version", args=["zhejiang", version.number])
+    ).content.decode()
+    url = reverse("plans:attachment", args=["zhejiang", attachment.pk])
+    assert f'href="{url}"' in version_page
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 secret"
