@@ -34,4 +34,10 @@ urlpatterns = [
     path("<slug:slug>/extension/", views.extension, name="extension"),
     path("<slug:slug>/versions/<int:number>/", views.version_detail, name="version"),
     path("<slug:slug>/compare/", views.compare, name="compare"),
+    path("<slug:slug>/pdf/", views.draft_pdf, name="draft_pdf"),
+    path(
+        "<slug:slug>/versions/<int:number>/pdf/",
+        views.version_pdf,
+        name="version_pdf",
+    ),
 ]

@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,7 @@ from .models import (
     SectionKey,
     Status,
 )
+from .pdf import document_from_snapshot, render_plan_pdf
 from .permissions import (
     can_answer_comment,
     can_comment_plan,
@@ -548,4 +550,48 @@ def compare(request, slug):
             "diff": services.compare_versions(by_number[a], by_number[b]),
             "anchors": Anchor,
         },
+    )
+
+
+def _pdf_response(plan, content, *, number, date, is_draft):
+    document = document_from_snapshot(
+        content,
+        version_number=number,
+        date=date,
+        is_draft=is_draft,
+        window_start=plan.batch.implementation_start,
+        window_end=plan.batch.implementation_end,
+    )
+    suffix = "draft" if is_draft else f"v{number}"
+    response = HttpResponse(render_plan_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="plan-{plan.unit.slug}-{suffix}.pdf"'
+    )
+    return response
+
+
+@login_required
+def version_pdf(request, slug, number):
+    plan = _get_plan(request, slug)
+    version = get_object_or_404(plan.versions, number=number)
+    return _pdf_response(
+        plan,
+        version.content,
+        number=version.number,
+        date=timezone.localtime(version.submitted_at).date(),
+        is_draft=False,
+    )
+
+
+@login_required
+def draft_pdf(request, slug):
+    """The plan as it stands now, watermarked 草稿."""
+    plan = _get_plan(request, slug)
+    last = plan.versions.order_by("-number").values_list("number", flat=True).first()
+    return _pdf_response(
+        plan,
+        services.snapshot(plan),
+        number=(last or 0) + 1,
+        date=timezone.localdate(),
+        is_draft=True,
     )
