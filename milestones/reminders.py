@@ -7,16 +7,20 @@ still outstanding, and notifies the unit's members. A SentReminder row is insert
 first (ON CONFLICT DO NOTHING RETURNING), so every reminder goes out once. The
 query count does not grow with the number of units or recipients.
 
-Hook for the plans app (and later mid-term/acceptance material): OUTSTANDING maps
-a deadline kind to a function `(batch) -> set of unit ids` that have NOT yet
-submitted. A kind without an entry treats every unit of the batch as outstanding.
-The plans app plugs in from its AppConfig.ready():
+Who is still outstanding: for the plan deadline, the units of the batch without a
+plans.Plan past DRAFT (a plan submitted once has met the deadline, even if it was
+returned for revision since). Mid-term and acceptance material have no app yet, so
+every unit counts as outstanding for them. An app can replace the rule for a kind
+from its AppConfig.ready():
 
     from milestones.models import DeadlineKind
     from milestones.reminders import register_outstanding
-    register_outstanding(DeadlineKind.PLAN, units_without_submitted_plan)
+    register_outstanding(DeadlineKind.MIDTERM, units_without_midterm_report)
+
+where the function takes the batch and returns a set of unit ids, in one query.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.template import Context, Template
@@ -37,12 +41,24 @@ def register_outstanding(kind, predicate):
     OUTSTANDING[DeadlineKind(kind)] = predicate
 
 
+def units_without_submitted_plan(batch):
+    Plan = apps.get_model("plans", "Plan")
+    submitted = Plan.objects.filter(batch=batch).exclude(status="draft")
+    return set(
+        batch.units.exclude(pk__in=submitted.values("unit_id")).values_list(
+            "pk", flat=True
+        )
+    )
+
+
 def units_with_outstanding(kind, batch):
     """Ids of the batch's units that have not delivered `kind` yet."""
     predicate = OUTSTANDING.get(DeadlineKind(kind))
-    if predicate is None:
-        return {unit.pk for unit in batch.units.all()}
-    return set(predicate(batch))
+    if predicate is not None:
+        return set(predicate(batch))
+    if kind == DeadlineKind.PLAN and apps.is_installed("plans"):
+        return units_without_submitted_plan(batch)
+    return set(batch.units.values_list("pk", flat=True))
 
 
 def due_reminders(*, batch, today):

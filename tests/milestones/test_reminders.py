@@ -99,7 +99,27 @@ def test_inactive_rule_sends_nothing(unit_user):
         assert reminders.send_due_reminders() == 0
 
 
-def test_units_that_delivered_are_not_reminded(unit_user, other_unit_user, monkeypatch):
+@pytest.mark.parametrize(
+    ("status", "reminded"),
+    [("draft", True), ("submitted", False), ("returned", False), ("approved", False)],
+)
+def test_units_with_a_submitted_plan_are_not_reminded(
+    unit_user, other_unit_user, status, reminded
+):
+    from plans.models import Plan
+
+    Plan.objects.create(
+        batch=Batch.objects.get(slug="2020"), unit=unit_user.unit, status=status
+    )
+    with time_machine.travel(at(8), tick=False):
+        reminders.send_due_reminders()
+    expected = ["fujian-member", "zhejiang-member"] if reminded else ["fujian-member"]
+    assert _recipients() == expected
+
+
+def test_a_registered_predicate_decides_who_is_outstanding(
+    unit_user, other_unit_user, monkeypatch
+):
     monkeypatch.setattr(reminders, "OUTSTANDING", {})
     reminders.register_outstanding(
         DeadlineKind.PLAN, lambda batch: {other_unit_user.unit_id}
