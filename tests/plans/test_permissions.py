@@ -3,7 +3,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from plans import services
-from plans.models import Attachment, PlanSection, SectionKey, Status
+from plans.models import Attachment, PlanComment, PlanSection, SectionKey, Status
 from tests.conftest import client_for
 
 from .builders import complete_plan, current_plan
@@ -138,3 +138,48 @@ def test_removed_attachment_stays_downloadable_from_its_version(
     url = reverse("plans:attachment", args=["zhejiang", attachment.pk])
     assert f'href="{url}"' in version_page
     assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 secret"
+
+
+def test_department_comments_and_the_unit_answers(
+    client, draft, department_user, unit_user
+):
+    client_for(client, department_user)
+    client.post(
+        reverse("plans:comment_add", args=["zhejiang"]),
+        {"section": "schedule", "body": "进度偏紧。"},
+    )
+    comment = PlanComment.objects.get()
+    assert (comment.author, comment.section) == (department_user, "schedule")
+    client_for(client, unit_user)
+    client.post(
+        reverse("plans:comment_answer", args=["zhejiang", comment.pk]),
+        {"answer": "已调整。"},
+    )
+    comment.refresh_from_db()
+    assert (comment.answer, comment.is_addressed) == ("已调整。", False)
+
+
+@pytest.mark.parametrize("persona, status", [("unit_user", 403), ("expert_user", 404)])
+def test_plan_comment_is_refused_to_others(client, request, draft, persona, status):
+    client_for(client, request.getfixturevalue(persona))
+    response = client.post(
+        reverse("plans:comment_add", args=["zhejiang"]),
+        {"section": "schedule", "body": "x"},
+    )
+    assert response.status_code == status
+    assert PlanComment.objects.count() == 0
+
+
+def test_comment_answer_is_refused_to_the_office(client, draft, office_user):
+    plan, _attachment = draft
+    comment = services.add_comment(
+        plan=plan, section="content", body="请补充。", user=office_user
+    )
+    client_for(client, office_user)
+    response = client.post(
+        reverse("plans:comment_answer", args=["zhejiang", comment.pk]),
+        {"answer": "x", "addressed": "on"},
+    )
+    assert response.status_code == 403
+    comment.refresh_from_db()
+    assert (comment.answer, comment.is_addressed) == ("", False)

@@ -256,7 +256,9 @@ def test_render_text_makes_paragraphs_and_lists():
     )
 
 
-def test_version_keeps_the_comments_as_they_stood(zhejiang, unit_user, office_user):
+def test_version_keeps_the_comments_as_they_stood(
+    client, zhejiang, unit_user, office_user
+):
     plan = complete_plan(current_plan(zhejiang))
     services.submit_plan(plan=plan, expected=Status.DRAFT, user=unit_user)
     comment = services.add_comment(
@@ -272,6 +274,10 @@ def test_version_keeps_the_comments_as_they_stood(zhejiang, unit_user, office_us
         for c in v2.content["comments"]
     ] == [("schedule", "进度偏紧。", "已调整。", True)]
     assert plan.versions.get(number=1).content["comments"] == []
+    client_for(client, office_user)
+    page = client.get(reverse("plans:compare", args=["zhejiang"])).content.decode()
+    assert "office-persona: 进度偏紧。" in page
+    assert "已调整。" in page
 
 
 @pytest.mark.parametrize("units", [1, 11])
