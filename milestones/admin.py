@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .forms import ReminderRuleForm
 from .models import (
     Extension,
     Notification,
@@ -11,6 +12,7 @@ from .models import (
 
 @admin.register(ReminderRule)
 class ReminderRuleAdmin(admin.ModelAdmin):
+    form = ReminderRuleForm
     list_display = ["kind", "days_before", "subject", "active"]
     list_filter = ["kind", "active"]
     list_editable = ["active"]

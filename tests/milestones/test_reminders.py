@@ -195,3 +195,41 @@ def test_celery_worker_delivers_a_reminder_by_email(celery_worker):
     assert [message.to for message in mail.outbox] == [[user.email]]
     assert "还有3天" in mail.outbox[0].subject
     assert OutboxEmail.objects.get().status == OutboxEmail.Status.SENT
+
+
+def test_reminder_rule_form_refuses_a_broken_template(db):
+    from milestones.forms import ReminderRuleForm
+
+    form = ReminderRuleForm(
+        data={
+            "kind": DeadlineKind.PLAN,
+            "days_before": 14,
+            "subject": "{% if %}",
+            "body": "{{ unit }}: {{ due|date:'Y-m-d' }}",
+            "active": True,
+        }
+    )
+    assert not form.is_valid()
+    assert list(form.errors) == ["subject"]
+    assert form.data["subject"] == "{% if %}"
+
+
+def test_office_edits_a_reminder_rule_in_the_admin(client, db):
+    office = make_user("office-admin", User.Role.OFFICE, is_staff=True)
+    office.is_superuser = True
+    office.save()
+    rule = ReminderRule.objects.get(kind=DeadlineKind.PLAN, days_before=3)
+    client.force_login(office)
+    response = client.post(
+        f"/admin/milestones/reminderrule/{rule.pk}/change/",
+        {
+            "kind": DeadlineKind.PLAN,
+            "days_before": 2,
+            "subject": "还有{{ days }}天",
+            "body": "{{ unit }}",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.days_before, rule.subject) == (2, "还有{{ days }}天")
