@@ -1,6 +1,5 @@
 """Forms validate and clean; the views and services write."""
 
-import io
 import re
 import zipfile
 
@@ -105,7 +104,7 @@ def sniff(head, fileobj):
     if head.startswith(b"PK\x03\x04"):
         try:
             fileobj.seek(0)
-            names = zipfile.ZipFile(io.BytesIO(fileobj.read())).namelist()
+            names = zipfile.ZipFile(fileobj).namelist()
         except zipfile.BadZipFile:
             return None
         if any(n.startswith("word/") for n in names):

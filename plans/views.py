@@ -156,6 +156,7 @@ def plan_detail(request, slug):
         block["comments"] = [] if block["sections"] else by_section.get(key, [])
         outline.append(block)
     user = request.user
+    due = services.plan_due(plan)
     context = {
         "plan": plan,
         "outline": outline,
@@ -165,7 +166,8 @@ def plan_detail(request, slug):
         "sections": sections,
         "open_comments": [c for c in comments if not c.is_addressed],
         "result": result,
-        "due": services.plan_due(plan),
+        "due": due,
+        "is_extended": due != plan.batch.plan_due,
         "versions": list(plan.versions.select_related("submitted_by")),
         "history": list(plan.history.select_related("by")),
         "attachments": list(plan.attachments.filter(is_removed=False)),

@@ -162,6 +162,8 @@ def test_submission_within_an_extension_is_not_late(
         reverse("plans:extension", args=["zhejiang"]),
         {"due": "2020-04-20", "reason": "汛期"},
     )
+    page = client.get(reverse("plans:detail", args=["zhejiang"])).content.decode()
+    assert "截止日期: 2020-04-20 (已延期)" in page
     extension = Extension.objects.get()
     assert (extension.unit, extension.kind, extension.due) == (
         zhejiang,
