@@ -77,6 +77,17 @@ class DeliverableForm(TaskChoiceMixin, forms.ModelForm):
         fields = ["task", "title", "kind", "due"]
         widgets = {"due": forms.DateInput(attrs={"type": "date"})}
 
+    def clean_due(self):
+        due = self.cleaned_data["due"]
+        batch = self.plan.batch
+        window = {"start": batch.implementation_start, "end": batch.implementation_end}
+        if not (window["start"] <= due <= window["end"]):
+            raise ValidationError(
+                _("Must lie inside the implementation period %(start)s – %(end)s.")
+                % window
+            )
+        return due
+
 
 # What each accepted extension must really contain (the first bytes decide).
 EXTENSIONS = {

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from plans.models import Attachment, Contact, PlanSection, ScheduleItem
+from plans.models import Attachment, Contact, Deliverable, PlanSection, ScheduleItem
 from tests.conftest import client_for
 
 from .builders import current_plan, person
@@ -162,3 +162,34 @@ def test_section_html_payload_comes_back_escaped(member):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
     assert "<ul><li>&lt;b&gt;粗体&lt;/b&gt;</li></ul>" in page
     assert "<ol><li>第一</li></ol>" in page
+
+
+@pytest.mark.parametrize("due", ["2019-12-31", "2022-01-01", "not-a-date"])
+def test_deliverable_bad_due_date_is_refused(member, zhejiang, due):
+    response = member.post(
+        reverse("plans:deliverables", args=["zhejiang"]),
+        {
+            "task": zhejiang.tasks.first().pk,
+            "title": "平台",
+            "kind": "product",
+            "due": due,
+        },
+    )
+    assert response.status_code == 200
+    assert "due" in response.context["form"].errors
+    assert response.context["form"]["title"].value() == "平台"
+    assert Deliverable.objects.count() == 0
+
+
+def test_deliverable_of_an_unknown_kind_is_refused(member, zhejiang):
+    response = member.post(
+        reverse("plans:deliverables", args=["zhejiang"]),
+        {
+            "task": zhejiang.tasks.first().pk,
+            "title": "平台",
+            "kind": "poem",
+            "due": "2021-01-01",
+        },
+    )
+    assert "kind" in response.context["form"].errors
+    assert Deliverable.objects.count() == 0
