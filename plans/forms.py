@@ -19,6 +19,10 @@ class SectionForm(forms.Form):
     )
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
+    def clean_text(self):
+        # Browsers send CRLF; store plain newlines so versions compare line by line.
+        return self.cleaned_data["text"].replace("\r\n", "\n").replace("\r", "\n")
+
 
 class ContactForm(forms.ModelForm):
     class Meta:

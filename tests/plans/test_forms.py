@@ -193,3 +193,9 @@ def test_deliverable_of_an_unknown_kind_is_refused(member, zhejiang):
     )
     assert "kind" in response.context["form"].errors
     assert Deliverable.objects.count() == 0
+
+
+def test_section_text_is_stored_with_plain_newlines(member):
+    url = reverse("plans:section", args=["zhejiang", "content"])
+    member.post(url, {"text": "一\r\n\r\n- 二\r\n- 三", "revision": 0})
+    assert PlanSection.objects.get(key="content").text == "一\n\n- 二\n- 三"
