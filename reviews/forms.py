@@ -1,0 +1,237 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pilots.models import User
+
+from .models import Criterion, Decision, Round, StageRecord, UnitReviewers
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = Round
+        fields = [
+            "kind",
+            "title",
+            "opens_on",
+            "closes_on",
+            "method",
+            "disagreement",
+            "grade_excellent",
+            "grade_good",
+            "grade_pass",
+        ]
+        widgets = {"opens_on": DateInput, "closes_on": DateInput}
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_on"), data.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", _("The round cannot close before it opens."))
+        return data
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "description", "weight", "max_score", "minimum", "order"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        data = super().clean()
+        for name in ("weight", "max_score"):
+            if data.get(name) is not None and data[name] <= 0:
+                self.add_error(name, _("Must be greater than zero."))
+        minimum, top = data.get("minimum"), data.get("max_score")
+        if minimum is not None and top is not None and not 0 <= minimum <= top:
+            self.add_error(
+                "minimum", _("The minimum must lie between 0 and the maximum score.")
+            )
+        return data
+
+
+def expert_choices():
+    return User.objects.filter(role=User.Role.EXPERT, is_active=True).order_by(
+        "full_name", "username"
+    )
+
+
+class AssignForm(forms.Form):
+    expert = forms.ModelChoiceField(
+        label=gettext_lazy("Expert"), queryset=User.objects.none()
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = expert_choices()
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Conflict of interest"), widget=forms.Textarea
+    )
+
+
+class ScoreSheetForm(forms.Form):
+    """One score and one reason per criterion, comments and confidential remarks.
+
+    A draft may leave scores empty; a submission needs them all. A score at
+    either end of a criterion's range needs a written reason."""
+
+    comments = forms.CharField(
+        label=gettext_lazy("Comments for the unit"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    confidential = forms.CharField(
+        label=gettext_lazy("Confidential remarks for the office"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, criteria, submit=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        self.submit = submit
+        for c in criteria:
+            self.fields[f"score_{c.pk}"] = forms.DecimalField(
+                label=c.name,
+                required=False,
+                min_value=Decimal(0),
+                max_value=c.max_score,
+                max_digits=6,
+                decimal_places=2,
+                help_text=c.description,
+            )
+            self.fields[f"reason_{c.pk}"] = forms.CharField(
+                label=gettext_lazy("Reason"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )
+
+    def rows(self):
+        return [
+            (c, self[f"score_{c.pk}"], self[f"reason_{c.pk}"]) for c in self.criteria
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for c in self.criteria:
+            key = f"score_{c.pk}"
+            if key in self.errors:
+                continue
+            value = data.get(key)
+            if value is None:
+                if self.submit:
+                    self.add_error(key, _("Give a score for every criterion."))
+                continue
+            if value in (0, c.max_score) and not data.get(f"reason_{c.pk}", "").strip():
+                self.add_error(
+                    f"reason_{c.pk}",
+                    _("A score at either end of the range needs a written reason."),
+                )
+        return data
+
+    def values(self):
+        return {c.pk: self.cleaned_data.get(f"score_{c.pk}") for c in self.criteria}
+
+    def reasons(self):
+        return {
+            c.pk: self.cleaned_data.get(f"reason_{c.pk}", "") for c in self.criteria
+        }
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["outcome", "opinion", "show_expert_names"]
+
+
+class PreliminaryForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        choices=[
+            (StageRecord.Outcome.PASS, StageRecord.Outcome.PASS.label),
+            (StageRecord.Outcome.RETURN, StageRecord.Outcome.RETURN.label),
+        ],
+    )
+    comments = forms.CharField(
+        label=gettext_lazy("Comments (what is missing)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == "return" and not data.get("comments", "").strip():
+            self.add_error("comments", _("Say what is missing."))
+        return data
+
+
+class PreReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Recommendation"),
+        choices=[
+            (o.value, o.label)
+            for o in (
+                StageRecord.Outcome.RECOMMEND,
+                StageRecord.Outcome.RECOMMEND_CHANGES,
+                StageRecord.Outcome.NOT_RECOMMEND,
+            )
+        ],
+    )
+    comments = forms.CharField(
+        label=gettext_lazy("Guidance comments"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = StageRecord
+        fields = [
+            "meeting_date",
+            "experts_present",
+            "contact_comments",
+            "department_comments",
+            "expert_comments",
+            "comments",
+            "minority_view",
+        ]
+        labels = {"comments": gettext_lazy("Conclusions agreed")}
+        widgets = {"meeting_date": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["experts_present"].queryset = expert_choices()
+        self.fields["meeting_date"].required = True
+        self.fields["comments"].required = True
+
+
+class UnitReviewersForm(forms.ModelForm):
+    class Meta:
+        model = UnitReviewers
+        fields = ["contact", "department", "guide", "experts"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = User.objects.filter(role=User.Role.OFFICE)
+        self.fields["guide"].queryset = User.objects.filter(role=User.Role.DEPARTMENT)
+        self.fields["experts"].queryset = expert_choices()
+
+    def clean_experts(self):
+        experts = self.cleaned_data["experts"]
+        unit = self.instance.unit
+        tied = [str(e) for e in experts if e.affiliation_id == unit.pk]
+        if tied:
+            raise forms.ValidationError(
+                _("Tied to this unit, never its expert: %(names)s")
+                % {"names": ", ".join(tied)}
+            )
+        return experts

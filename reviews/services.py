@@ -1,0 +1,469 @@
+"""The verbs of expert reviews. Only this module writes sheet status and decisions.
+
+Plan state changes go through plans.services (initial check returning a plan,
+decisions); notifications through milestones.services.notify, on commit.
+"""
+
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from milestones.services import notify
+from pilots.models import User
+from plans import services as plan_services
+from plans.models import Plan, PlanVersion
+from plans.models import Status as PlanStatus
+
+from . import aggregation
+from .models import (
+    Assignment,
+    ConflictDeclaration,
+    Criterion,
+    Decision,
+    Round,
+    Score,
+    ScoreSheet,
+    SheetStatus,
+    Stage,
+    StageRecord,
+    Submission,
+)
+
+
+class ReviewError(Exception):
+    """A verb refused; the message is for the user."""
+
+
+# The 2020 criteria for implementation plans: (name, weight, max score).
+PLAN_CRITERIA = [
+    ("目标任务明确", 15, 10),
+    ("总体框架符合智慧水利总体方案", 20, 10),
+    ("建设内容创新先进", 20, 10),
+    ("技术路线可行", 20, 10),
+    ("组织和保障措施可行", 15, 10),
+    ("预期成果可推广", 10, 10),
+]
+
+
+# ---------------------------------------------------------------- rounds
+
+
+@transaction.atomic
+def create_round(*, user, **fields):
+    round_ = Round.objects.create(created_by=user, **fields)
+    if round_.kind == Round.Kind.PLAN:
+        Criterion.objects.bulk_create(
+            Criterion(
+                round=round_,
+                name=name,
+                weight=weight,
+                max_score=max_score,
+                order=n,
+            )
+            for n, (name, weight, max_score) in enumerate(PLAN_CRITERIA)
+        )
+    return round_
+
+
+def rubric_frozen(round_):
+    """The rubric is frozen once any score has been written in the round."""
+    return Score.objects.filter(sheet__assignment__submission__round=round_).exists()
+
+
+def check_rubric_editable(round_):
+    if rubric_frozen(round_):
+        raise ReviewError(
+            _("Scoring has started in this round: its criteria can no longer change.")
+        )
+
+
+def round_is_open(round_, today=None):
+    today = today or timezone.localdate()
+    return round_.opens_on <= today <= round_.closes_on
+
+
+@transaction.atomic
+def add_plan_submissions(*, round_):
+    """Put the latest submitted version of each plan of the batch before the round.
+
+    A plan resubmitted since gets a new Submission; the old one is kept, no longer
+    current (its sheets are locked), and its experts are carried over."""
+    plans = Plan.objects.filter(
+        batch=round_.batch,
+        status__in=[PlanStatus.SUBMITTED, PlanStatus.UNDER_REVIEW],
+    )
+    latest = {}
+    for version in PlanVersion.objects.filter(plan__in=plans).select_related("plan"):
+        if (
+            version.plan.unit_id not in latest
+            or version.number > latest[version.plan.unit_id].number
+        ):
+            latest[version.plan.unit_id] = version
+    current = {s.unit_id: s for s in round_.submissions.filter(is_current=True)}
+    added = 0
+    for unit_id, version in latest.items():
+        old = current.get(unit_id)
+        if old and old.plan_version_id == version.pk:
+            continue
+        if old:
+            Submission.objects.filter(pk=old.pk).update(is_current=False)
+        new = Submission.objects.create(
+            round=round_, unit_id=unit_id, plan_version=version
+        )
+        if old:
+            Assignment.objects.bulk_create(
+                Assignment(
+                    submission=new,
+                    expert_id=a.expert_id,
+                    assigned_by_id=a.assigned_by_id,
+                )
+                for a in old.assignments.all()
+            )
+        added += 1
+    return added
+
+
+# ---------------------------------------------------------------- assigning
+
+
+def office_users():
+    return list(User.objects.filter(role=User.Role.OFFICE, is_active=True))
+
+
+@transaction.atomic
+def assign(*, submission, expert, user):
+    if not expert.is_expert:
+        raise ReviewError(_("Only experts can be assigned."))
+    if expert.affiliation_id == submission.unit_id:
+        raise ReviewError(
+            _(
+                "%(expert)s is tied to %(unit)s and can never review it: "
+                "the assignment was refused."
+            )
+            % {"expert": expert, "unit": submission.unit.label}
+        )
+    if not submission.is_current:
+        raise ReviewError(_("This submission has been replaced by a newer version."))
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(
+                submission=submission, expert=expert, assigned_by=user
+            )
+    except IntegrityError:
+        raise ReviewError(_("This expert is already assigned.")) from None
+    notify(
+        recipients=[expert],
+        kind="review_assigned",
+        title=_("New review assignment"),
+        body=_("You are asked to review %(unit)s in “%(round)s”.")
+        % {"unit": submission.unit.label, "round": submission.round.title},
+        url=f"/reviews/assignments/{assignment.pk}/",
+    )
+    return assignment
+
+
+def suggest_experts(*, submission, count=3):
+    """Least-loaded eligible experts, covering business and IT expertise first."""
+    taken = set(submission.assignments.values_list("expert_id", flat=True))
+    conflicted = set(submission.conflicts.values_list("expert_id", flat=True))
+    load = {}
+    for expert_id in Assignment.objects.filter(
+        submission__round=submission.round
+    ).values_list("expert_id", flat=True):
+        load[expert_id] = load.get(expert_id, 0) + 1
+    candidates = [
+        e
+        for e in User.objects.filter(role=User.Role.EXPERT, is_active=True)
+        if e.pk not in taken
+        and e.pk not in conflicted
+        and e.affiliation_id != submission.unit_id
+    ]
+    candidates.sort(key=lambda e: (load.get(e.pk, 0), e.pk))
+    chosen = []
+    for kind in (User.Expertise.BUSINESS, User.Expertise.IT):
+        for e in candidates:
+            if e.expertise == kind and e not in chosen:
+                chosen.append(e)
+                break
+    for e in candidates:
+        if len(chosen) >= count:
+            break
+        if e not in chosen:
+            chosen.append(e)
+    return chosen[:count]
+
+
+@transaction.atomic
+def declare_conflict(*, assignment, reason):
+    """The expert declines (conflict of interest): assignment removed, office told."""
+    if ScoreSheet.objects.filter(
+        assignment=assignment, status=SheetStatus.SUBMITTED
+    ).exists():
+        raise ReviewError(_("Your scores are already submitted."))
+    submission, expert = assignment.submission, assignment.expert
+    ConflictDeclaration.objects.create(
+        submission=submission, expert=expert, reason=reason
+    )
+    assignment.delete()
+    notify(
+        recipients=office_users(),
+        kind="review_conflict",
+        title=_("An expert declared a conflict of interest"),
+        body=_("%(expert)s will not review %(unit)s: %(reason)s")
+        % {"expert": expert, "unit": submission.unit.label, "reason": reason},
+        url=f"/reviews/submissions/{submission.pk}/",
+    )
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def sheet_for(assignment):
+    sheet, _created = ScoreSheet.objects.get_or_create(assignment=assignment)
+    return sheet
+
+
+def sheet_locked_reason(sheet):
+    submission = sheet.assignment.submission
+    if not submission.is_current:
+        return _("A newer version of this plan was submitted: this sheet is locked.")
+    if sheet.status == SheetStatus.SUBMITTED:
+        return _("Your scores are submitted and final unless the office reopens them.")
+    if not round_is_open(submission.round):
+        return _("The round is not open for scoring (it runs %(a)s – %(b)s).") % {
+            "a": submission.round.opens_on,
+            "b": submission.round.closes_on,
+        }
+    return ""
+
+
+@transaction.atomic
+def save_sheet(*, sheet, values, reasons, comments, confidential, submit):
+    """Write the expert's scores (validated by the form); submit makes them final."""
+    locked = sheet_locked_reason(sheet)
+    if locked:
+        raise ReviewError(locked)
+    for criterion_id, value in values.items():
+        if value is None:
+            Score.objects.filter(sheet=sheet, criterion_id=criterion_id).delete()
+            continue
+        Score.objects.update_or_create(
+            sheet=sheet,
+            criterion_id=criterion_id,
+            defaults={"value": value, "reason": reasons.get(criterion_id, "")},
+        )
+    fields = {"comments": comments, "confidential": confidential}
+    if submit:
+        fields.update(status=SheetStatus.SUBMITTED, submitted_at=timezone.now())
+    updated = ScoreSheet.objects.filter(pk=sheet.pk, status=SheetStatus.DRAFT).update(
+        **fields, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ReviewError(_("Your scores are already submitted."))
+
+
+@transaction.atomic
+def reopen_sheet(*, sheet):
+    updated = ScoreSheet.objects.filter(
+        pk=sheet.pk, status=SheetStatus.SUBMITTED
+    ).update(status=SheetStatus.DRAFT, submitted_at=None)
+    if not updated:
+        raise ReviewError(_("This sheet is not submitted."))
+    notify(
+        recipients=[sheet.assignment.expert],
+        kind="review_reopened",
+        title=_("Your scores were reopened"),
+        body=_("The office reopened your scores for %(unit)s.")
+        % {"unit": sheet.assignment.submission.unit.label},
+        url=f"/reviews/assignments/{sheet.assignment_id}/",
+    )
+
+
+# ---------------------------------------------------------------- results
+
+
+def round_results(round_, submissions=None):
+    """Per submission: expert totals, aggregate, spread, flags, decision — in a
+    fixed number of queries whatever the number of submissions."""
+    criteria = list(round_.criteria.all())
+    if submissions is None:
+        submissions = list(
+            round_.submissions.filter(is_current=True).select_related(
+                "unit", "plan_version", "decision"
+            )
+        )
+    ids = [s.pk for s in submissions]
+    sheets = {}  # submission id -> {sheet id: {"expert":, "values": {}}}
+    assigned = {}
+    for a in Assignment.objects.filter(submission_id__in=ids).select_related(
+        "expert", "sheet"
+    ):
+        assigned.setdefault(a.submission_id, []).append(a)
+    for score in Score.objects.filter(
+        sheet__assignment__submission_id__in=ids,
+        sheet__status=SheetStatus.SUBMITTED,
+    ).values("sheet_id", "sheet__assignment__submission_id", "criterion_id", "value"):
+        per = sheets.setdefault(score["sheet__assignment__submission_id"], {})
+        per.setdefault(score["sheet_id"], {})[score["criterion_id"]] = score["value"]
+    rows = []
+    for s in submissions:
+        per_sheet = sheets.get(s.pk, {})
+        result = aggregation.summarise(
+            criteria=criteria,
+            sheets=list(per_sheet.values()),
+            method=round_.method,
+            disagreement=round_.disagreement,
+        )
+        experts = []
+        for a in assigned.get(s.pk, []):
+            sheet = getattr(a, "sheet", None)
+            values = per_sheet.get(sheet.pk, {}) if sheet else {}
+            experts.append(
+                {
+                    "assignment": a,
+                    "expert": a.expert,
+                    "sheet": sheet,
+                    "scores": [values.get(c.pk) for c in criteria],
+                    "total": aggregation.weighted_total(
+                        [(c.pk, c.weight, c.max_score) for c in criteria], values
+                    )
+                    if values
+                    else None,
+                }
+            )
+        grade = ""
+        if round_.kind == Round.Kind.ACCEPTANCE:
+            grade = aggregation.grade(
+                result.value,
+                excellent=round_.grade_excellent,
+                good=round_.grade_good,
+                passing=round_.grade_pass,
+            )
+        rows.append(
+            {
+                "submission": s,
+                "result": result,
+                "experts": experts,
+                "grade": grade,
+                "decision": getattr(s, "decision", None),
+            }
+        )
+    ranked = sorted(
+        rows,
+        key=lambda r: (r["result"].value is None, -(r["result"].value or Decimal(0))),
+    )
+    for n, row in enumerate(ranked, 1):
+        row["rank"] = n if row["result"].value is not None else None
+    return criteria, ranked
+
+
+# ---------------------------------------------------------------- decision
+
+PLAN_VERBS = {
+    Decision.Outcome.APPROVE: plan_services.approve_plan,
+    Decision.Outcome.APPROVE_WITH_REVISIONS: plan_services.approve_plan,
+    Decision.Outcome.RETURN: plan_services.return_plan,
+    Decision.Outcome.REJECT: plan_services.reject_plan,
+}
+
+
+@transaction.atomic
+def decide(*, submission, outcome, opinion, show_expert_names, user):
+    if Decision.objects.filter(submission=submission).exists():
+        raise ReviewError(_("A decision has already been recorded."))
+    decision = Decision.objects.create(
+        submission=submission,
+        outcome=outcome,
+        opinion=opinion,
+        show_expert_names=show_expert_names,
+        by=user,
+    )
+    version = submission.plan_version
+    if version is not None:
+        plan = version.plan
+        try:
+            PLAN_VERBS[outcome](
+                plan=plan,
+                expected=plan.status,
+                user=user,
+                comment=f"{decision.get_outcome_display()}: {opinion}",
+            )
+        except plan_services.PlanError as error:
+            raise ReviewError(str(error)) from None
+    notify(
+        recipients=list(
+            User.objects.filter(role=User.Role.UNIT, unit=submission.unit_id)
+        ),
+        kind="review_decision",
+        title=_("The review decision is out"),
+        body=_("“%(round)s”: %(outcome)s")
+        % {"round": submission.round.title, "outcome": decision.get_outcome_display()},
+        url=f"/reviews/feedback/{submission.pk}/",
+    )
+    return decision
+
+
+def feedback(submission):
+    """What the unit reads: decision, opinion, experts' comments (no confidential
+    remarks, names only when the office chose to show them)."""
+    decision = submission.decision
+    sheets = ScoreSheet.objects.filter(
+        assignment__submission=submission, status=SheetStatus.SUBMITTED
+    ).select_related("assignment__expert")
+    comments = [
+        {
+            "name": str(s.assignment.expert) if decision.show_expert_names else "",
+            "comments": s.comments,
+        }
+        for s in sheets
+    ]
+    return decision, comments
+
+
+# ---------------------------------------------------------------- stages
+
+
+def latest_version(plan):
+    return plan.versions.order_by("-number").first()
+
+
+@transaction.atomic
+def record_stage(*, plan, stage, outcome, user, experts_present=(), **fields):
+    """Record 初审, 预审 or 会审. 初审 moves the plan: pass → under review,
+    return → back to the unit (plans.services)."""
+    if plan.status not in (PlanStatus.SUBMITTED, PlanStatus.UNDER_REVIEW):
+        raise ReviewError(_("Only a submitted plan can be reviewed."))
+    record = StageRecord.objects.create(
+        plan=plan,
+        version=latest_version(plan),
+        stage=stage,
+        outcome=outcome,
+        by=user,
+        **fields,
+    )
+    if experts_present:
+        record.experts_present.set(experts_present)
+    try:
+        if stage == Stage.PRELIMINARY and outcome == StageRecord.Outcome.RETURN:
+            plan_services.return_plan(
+                plan=plan,
+                expected=plan.status,
+                user=user,
+                comment=fields.get("comments", ""),
+            )
+            notify(
+                recipients=list(
+                    User.objects.filter(role=User.Role.UNIT, unit=plan.unit_id)
+                ),
+                kind="plan_returned_preliminary",
+                title=_("Your plan was returned after the preliminary check"),
+                body=fields.get("comments", ""),
+                url=f"/reviews/stages/{plan.unit.slug}/",
+            )
+        elif stage == Stage.PRELIMINARY and plan.status == PlanStatus.SUBMITTED:
+            plan_services.start_review(plan=plan, expected=plan.status, user=user)
+    except plan_services.PlanError as error:
+        raise ReviewError(str(error)) from None
+    return record

@@ -1,0 +1,39 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("rounds/new/", views.round_create, name="round_create"),
+    path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path(
+        "rounds/<int:pk>/submissions/",
+        views.round_add_submissions,
+        name="round_add_submissions",
+    ),
+    path("rounds/<int:pk>/criteria/", views.round_criteria, name="round_criteria"),
+    path("rounds/<int:pk>/export.csv", views.round_export, name="round_export"),
+    path("submissions/<int:pk>/", views.submission_detail, name="submission"),
+    path(
+        "submissions/<int:pk>/assign/",
+        views.submission_assign,
+        name="submission_assign",
+    ),
+    path(
+        "submissions/<int:pk>/decide/",
+        views.submission_decide,
+        name="submission_decide",
+    ),
+    path("sheets/<int:pk>/reopen/", views.sheet_reopen, name="sheet_reopen"),
+    path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
+    path(
+        "assignments/<int:pk>/conflict/",
+        views.assignment_conflict,
+        name="assignment_conflict",
+    ),
+    path("feedback/<int:pk>/", views.feedback, name="feedback"),
+    path("stages/<slug:slug>/", views.stages, name="stages"),
+    path("units/<slug:slug>/", views.unit_reviewers, name="unit_reviewers"),
+]

@@ -1,0 +1,502 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.forms import modelformset_factory
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pilots.models import Batch, PilotUnit, User
+from pilots.permissions import role_required
+from plans import services as plan_services
+from plans.models import Plan
+
+from . import services
+from .forms import (
+    AssignForm,
+    ConflictForm,
+    CriterionForm,
+    DecisionForm,
+    MeetingForm,
+    PreliminaryForm,
+    PreReviewForm,
+    RoundForm,
+    ScoreSheetForm,
+    UnitReviewersForm,
+)
+from .models import (
+    Assignment,
+    Criterion,
+    Decision,
+    Round,
+    ScoreSheet,
+    Stage,
+    StageRecord,
+    Submission,
+    UnitReviewers,
+)
+from .permissions import (
+    can_pre_review,
+    can_read_feedback,
+    can_score,
+    can_view_stages,
+)
+
+OFFICE = role_required(User.Role.OFFICE)
+
+
+def _current_batch():
+    batch = Batch.objects.current()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+# ---------------------------------------------------------------- home
+
+
+@role_required(*User.Role.values)
+def home(request):
+    user = request.user
+    if user.is_office:
+        rounds = Round.objects.filter(batch=_current_batch())
+        units = PilotUnit.objects.all()
+        return render(
+            request, "reviews/office_home.html", {"rounds": rounds, "units": units}
+        )
+    if user.is_expert:
+        assignments = (
+            Assignment.objects.filter(expert=user)
+            .select_related("submission__unit", "submission__round", "sheet")
+            .order_by("-submission__round__opens_on", "submission__unit__order")
+        )
+        return render(request, "reviews/expert_home.html", {"assignments": assignments})
+    if user.is_unit_member:
+        decided = Submission.objects.filter(
+            unit=user.unit, decision__isnull=False
+        ).select_related("round", "decision")
+        return render(
+            request,
+            "reviews/unit_home.html",
+            {"submissions": decided, "unit": user.unit},
+        )
+    units = [u for u in PilotUnit.objects.all() if can_pre_review(user, u)]
+    return render(request, "reviews/department_home.html", {"units": units})
+
+
+# ---------------------------------------------------------------- rounds
+
+
+@OFFICE
+def round_create(request):
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        round_ = services.create_round(
+            user=request.user, batch=_current_batch(), **form.cleaned_data
+        )
+        messages.success(request, _("The round was created."))
+        return redirect("reviews:round", round_.pk)
+    return render(request, "reviews/round_form.html", {"form": form})
+
+
+@OFFICE
+def round_detail(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    criteria, rows = services.round_results(round_)
+    return render(
+        request,
+        "reviews/round_detail.html",
+        {
+            "round": round_,
+            "criteria": criteria,
+            "rows": rows,
+            "frozen": services.rubric_frozen(round_),
+        },
+    )
+
+
+@OFFICE
+@require_POST
+def round_add_submissions(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    added = services.add_plan_submissions(round_=round_)
+    messages.success(request, _("%(n)s submission(s) added.") % {"n": added})
+    return redirect("reviews:round", round_.pk)
+
+
+CriterionFormSet = modelformset_factory(
+    Criterion, form=CriterionForm, extra=1, can_delete=True
+)
+
+
+@OFFICE
+def round_criteria(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    frozen = services.rubric_frozen(round_)
+    formset = CriterionFormSet(
+        request.POST or None, queryset=round_.criteria.all(), prefix="c"
+    )
+    if request.method == "POST":
+        if frozen:
+            messages.error(
+                request,
+                _(
+                    "Scoring has started in this round: its criteria can no "
+                    "longer change."
+                ),
+            )
+        elif formset.is_valid():
+            for form in formset.forms:
+                if not form.has_changed() and not form.instance.pk:
+                    continue
+                if form in formset.deleted_forms:
+                    if form.instance.pk:
+                        form.instance.delete()
+                    continue
+                criterion = form.save(commit=False)
+                criterion.round = round_
+                criterion.save()
+            messages.success(request, _("The criteria were saved."))
+            return redirect("reviews:round", round_.pk)
+    return render(
+        request,
+        "reviews/criteria_form.html",
+        {"round": round_, "formset": formset, "frozen": frozen},
+        status=409 if frozen and request.method == "POST" else 200,
+    )
+
+
+@OFFICE
+def round_export(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    criteria, rows = services.round_results(round_)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="round-{round_.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Rank"),
+            _("Unit"),
+            _("Experts"),
+            _("Aggregate"),
+            _("Method"),
+            _("Spread"),
+            _("Disagreement"),
+            _("Below a criterion minimum"),
+            _("Decision"),
+        ]
+    )
+    for row in rows:
+        result = row["result"]
+        writer.writerow(
+            [
+                row["rank"] or "",
+                row["submission"].unit.name,
+                len(result.totals),
+                result.value if result.value is not None else "",
+                Round.Method(result.method).label,
+                result.spread if result.spread is not None else "",
+                _("yes") if result.disagreement else "",
+                "; ".join(result.below_minimum),
+                row["decision"].get_outcome_display() if row["decision"] else "",
+            ]
+        )
+    return response
+
+
+# ---------------------------------------------------------------- submissions
+
+
+@OFFICE
+def submission_detail(request, pk):
+    submission = get_object_or_404(
+        Submission.objects.select_related("round", "unit", "plan_version"), pk=pk
+    )
+    criteria, rows = services.round_results(submission.round, [submission])
+    return render(
+        request,
+        "reviews/submission_detail.html",
+        {
+            "submission": submission,
+            "round": submission.round,
+            "criteria": criteria,
+            "row": rows[0],
+            "assign_form": AssignForm(),
+            "decision_form": DecisionForm(),
+            "suggested": services.suggest_experts(submission=submission),
+            "conflicts": submission.conflicts.select_related("expert"),
+        },
+    )
+
+
+@OFFICE
+@require_POST
+def submission_assign(request, pk):
+    submission = get_object_or_404(Submission, pk=pk)
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an expert."))
+        return redirect("reviews:submission", pk)
+    try:
+        services.assign(
+            submission=submission, expert=form.cleaned_data["expert"], user=request.user
+        )
+    except services.ReviewError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The expert was assigned."))
+    return redirect("reviews:submission", pk)
+
+
+@OFFICE
+@require_POST
+def submission_decide(request, pk):
+    submission = get_object_or_404(Submission, pk=pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide(
+                submission=submission, user=request.user, **form.cleaned_data
+            )
+        except services.ReviewError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The decision was recorded."))
+    else:
+        messages.error(request, _("Choose a decision and write the opinion."))
+    return redirect("reviews:submission", pk)
+
+
+@OFFICE
+@require_POST
+def sheet_reopen(request, pk):
+    sheet = get_object_or_404(ScoreSheet.objects.select_related("assignment"), pk=pk)
+    try:
+        services.reopen_sheet(sheet=sheet)
+    except services.ReviewError as error:
+        messages.error(request, str(error))
+    return redirect("reviews:submission", sheet.assignment.submission_id)
+
+
+# ---------------------------------------------------------------- experts
+
+
+def _assignment_for(request, pk):
+    """The expert's own assignment; 404 to anyone else."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    assignment = get_object_or_404(
+        Assignment.objects.select_related(
+            "submission__round", "submission__unit", "submission__plan_version"
+        ),
+        pk=pk,
+    )
+    if not can_score(request.user, assignment):
+        raise Http404
+    return assignment
+
+
+@role_required(User.Role.EXPERT)
+def assignment_detail(request, pk):
+    assignment = _assignment_for(request, pk)
+    submission = assignment.submission
+    criteria = list(submission.round.criteria.all())
+    sheet = services.sheet_for(assignment)
+    locked = services.sheet_locked_reason(sheet)
+    submit = "submit" in request.POST
+    if request.method == "POST":
+        form = ScoreSheetForm(request.POST, criteria=criteria, submit=submit)
+        if locked:
+            messages.error(request, locked)
+            status = 409
+        elif form.is_valid():
+            try:
+                services.save_sheet(
+                    sheet=sheet,
+                    values=form.values(),
+                    reasons=form.reasons(),
+                    comments=form.cleaned_data["comments"],
+                    confidential=form.cleaned_data["confidential"],
+                    submit=submit,
+                )
+            except services.ReviewError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("Your scores were submitted.")
+                    if submit
+                    else _("Your draft was saved."),
+                )
+                return redirect("reviews:assignment", pk)
+            status = 409
+        else:
+            status = 400
+    else:
+        scores = {s.criterion_id: s for s in sheet.scores.all()}
+        initial = {"comments": sheet.comments, "confidential": sheet.confidential}
+        for c in criteria:
+            if c.pk in scores:
+                initial[f"score_{c.pk}"] = scores[c.pk].value
+                initial[f"reason_{c.pk}"] = scores[c.pk].reason
+        form = ScoreSheetForm(initial=initial, criteria=criteria)
+        status = 200
+    return render(
+        request,
+        "reviews/sheet.html",
+        {
+            "assignment": assignment,
+            "submission": submission,
+            "sheet": sheet,
+            "form": form,
+            "locked": locked,
+            "content": submission.plan_version.content
+            if submission.plan_version
+            else None,
+            "conflict_form": ConflictForm(),
+            "stages": _stages_of(submission),
+        },
+        status=status,
+    )
+
+
+@role_required(User.Role.EXPERT)
+@require_POST
+def assignment_conflict(request, pk):
+    assignment = _assignment_for(request, pk)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why you have a conflict of interest."))
+        return redirect("reviews:assignment", pk)
+    try:
+        services.declare_conflict(
+            assignment=assignment, reason=form.cleaned_data["reason"]
+        )
+    except services.ReviewError as error:
+        messages.error(request, str(error))
+        return redirect("reviews:assignment", pk)
+    messages.success(request, _("The office has been told of your conflict."))
+    return redirect("reviews:home")
+
+
+def _stages_of(submission):
+    if submission.plan_version is None:
+        return []
+    return list(
+        StageRecord.objects.filter(plan_id=submission.plan_version.plan_id)
+        .exclude(stage=Stage.MEETING)
+        .select_related("by")
+    )
+
+
+# ---------------------------------------------------------------- unit
+
+
+@role_required(User.Role.UNIT, User.Role.OFFICE)
+def feedback(request, pk):
+    submission = get_object_or_404(
+        Submission.objects.select_related("round", "unit"), pk=pk
+    )
+    if not can_read_feedback(request.user, submission):
+        raise Http404
+    if not Decision.objects.filter(submission=submission).exists():
+        raise Http404
+    decision, comments = services.feedback(submission)
+    return render(
+        request,
+        "reviews/feedback.html",
+        {"submission": submission, "decision": decision, "comments": comments},
+    )
+
+
+# ---------------------------------------------------------------- stages
+
+
+def _plan_for_stages(request, slug):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    unit = get_object_or_404(PilotUnit, slug=slug)
+    if not can_view_stages(request.user, unit):
+        raise Http404
+    plan = Plan.objects.filter(batch=_current_batch(), unit=unit).first()
+    if plan is None:
+        raise Http404
+    return unit, plan
+
+
+@role_required(*User.Role.values)
+def stages(request, slug):
+    unit, plan = _plan_for_stages(request, slug)
+    user = request.user
+    forms = {}
+    kind = request.POST.get("stage")
+    if user.is_office:
+        forms["preliminary"] = PreliminaryForm(
+            request.POST if kind == "preliminary" else None
+        )
+        forms["meeting"] = MeetingForm(request.POST if kind == "meeting" else None)
+    if can_pre_review(user, unit):
+        forms["pre_review"] = PreReviewForm(
+            request.POST if kind == "pre_review" else None
+        )
+    status = 200
+    if request.method == "POST":
+        form = forms.get(kind)
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            experts = data.pop("experts_present", ())
+            outcome = data.pop("outcome", StageRecord.Outcome.CONCLUDED)
+            try:
+                services.record_stage(
+                    plan=plan,
+                    stage=kind,
+                    outcome=outcome,
+                    user=user,
+                    experts_present=experts,
+                    **data,
+                )
+            except services.ReviewError as error:
+                messages.error(request, str(error))
+                status = 409
+            else:
+                messages.success(request, _("The stage was recorded."))
+                return redirect("reviews:stages", slug)
+        else:
+            status = 400
+    records = StageRecord.objects.filter(plan=plan).select_related("by", "version")
+    return render(
+        request,
+        "reviews/stages.html",
+        {
+            "unit": unit,
+            "plan": plan,
+            "records": records.prefetch_related("experts_present"),
+            "forms": forms,
+            "completeness": plan_services.plan_completeness(plan),
+        },
+        status=status,
+    )
+
+
+@OFFICE
+def unit_reviewers(request, slug):
+    unit = get_object_or_404(PilotUnit, slug=slug)
+    setup, _created = UnitReviewers.objects.get_or_create(
+        batch=_current_batch(), unit=unit
+    )
+    form = UnitReviewersForm(request.POST or None, instance=setup)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The unit's reviewers were saved."))
+        return redirect("reviews:home")
+    return render(
+        request,
+        "reviews/unit_reviewers.html",
+        {"unit": unit, "form": form},
+        status=400 if form.errors else 200,
+    )
