@@ -247,34 +247,38 @@ def snapshot(plan):
 # ---------------------------------------------------------------- editing
 
 
+@transaction.atomic
 def save_section(*, plan, key, text, revision, user):
     """Save one section's text if nobody saved it since `revision` was read.
 
     Raises NotEditable when the plan is frozen, EditConflict when another member
     saved first (the caller shows the typed text back)."""
+    lock_editable(plan)
     section = section_for(plan=plan, key=key)
-    updated = PlanSection.objects.filter(
-        pk=section.pk, revision=revision, plan__status__in=EDITABLE
-    ).update(
+    updated = PlanSection.objects.filter(pk=section.pk, revision=revision).update(
         text=text,
         revision=F("revision") + 1,
         updated_by=user,
         updated_at=timezone.now(),
     )
-    if updated:
-        return
-    if not Plan.objects.filter(pk=plan.pk, status__in=EDITABLE).exists():
-        raise NotEditable(_("The plan has been submitted and can no longer be edited."))
-    raise EditConflict(
-        _(
-            "Someone else saved this section while you were editing it. Your text "
-            "was not saved: it is shown below beside theirs."
+    if not updated:
+        raise EditConflict(
+            _(
+                "Someone else saved this section while you were editing it. Your "
+                "text was not saved: it is shown below beside theirs."
+            )
         )
-    )
 
 
-def check_editable(plan):
-    if not Plan.objects.filter(pk=plan.pk, status__in=EDITABLE).exists():
+def lock_editable(plan):
+    """Inside a transaction: lock the plan row while the unit changes its content,
+    so a submission (which takes the same lock) never freezes half an edit.
+    Raises NotEditable once the plan is submitted."""
+    if (
+        not Plan.objects.select_for_update()
+        .filter(pk=plan.pk, status__in=EDITABLE)
+        .exists()
+    ):
         raise NotEditable(_("The plan has been submitted and can no longer be edited."))
 
 
@@ -306,6 +310,9 @@ def _transition(*, plan, expected, to, user, comment=""):
 def submit_plan(*, plan, expected, user):
     """Unit submits: refused (Incomplete) until complete; freezes a PlanVersion
     with lateness against due_date() (extensions included); history row."""
+    # The same row lock as lock_editable(): no edit lands between the check,
+    # the snapshot and the commit.
+    Plan.objects.select_for_update().filter(pk=plan.pk).exists()
     result = plan_completeness(plan)
     if not result.is_complete:
         raise Incomplete(result.blockers)

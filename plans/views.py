@@ -1,6 +1,9 @@
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -77,6 +80,18 @@ def _get_plan(request, slug):
     plan = services.plan_for(batch=batch, unit=unit)
     plan.unit, plan.batch = unit, batch
     return plan
+
+
+@contextlib.contextmanager
+def _frozen_refused(request, plan):
+    """Turn NotEditable (the plan was submitted meanwhile) into a message; the
+    caller checks `plan.refused` and redirects."""
+    plan.refused = False
+    try:
+        yield
+    except services.NotEditable as refused:
+        plan.refused = True
+        messages.error(request, str(refused))
 
 
 def _require(allowed):
@@ -272,17 +287,20 @@ def contacts_edit(request, slug):
         forms.append({"task": task, "role": role, "form": form, "blank": blank})
     if request.method == "POST":
         if all(f["blank"] or f["form"].is_valid() for f in forms):
-            services.check_editable(plan)
-            for slot in forms:
-                if slot["blank"]:
-                    continue
-                contact = slot["form"].save(commit=False)
-                contact.plan, contact.task, contact.role = (
-                    plan,
-                    slot["task"],
-                    slot["role"],
-                )
-                contact.save()
+            with _frozen_refused(request, plan), transaction.atomic():
+                services.lock_editable(plan)
+                for slot in forms:
+                    if slot["blank"]:
+                        continue
+                    contact = slot["form"].save(commit=False)
+                    contact.plan, contact.task, contact.role = (
+                        plan,
+                        slot["task"],
+                        slot["role"],
+                    )
+                    contact.save()
+            if plan.refused:
+                return redirect(plan)
             messages.success(request, _("Contacts saved."))
             return redirect(f"{plan.get_absolute_url()}#contacts")
         messages.error(request, _("Please correct the errors below."))
@@ -299,10 +317,13 @@ def _rows_page(request, slug, form_class, model, template, anchor):
     if request.method == "POST":
         form = form_class(request.POST, plan=plan)
         if form.is_valid():
-            services.check_editable(plan)
-            row = form.save(commit=False)
-            row.plan = plan
-            row.save()
+            with _frozen_refused(request, plan), transaction.atomic():
+                services.lock_editable(plan)
+                row = form.save(commit=False)
+                row.plan = plan
+                row.save()
+            if plan.refused:
+                return redirect(plan)
             messages.success(request, _("Added."))
             return redirect(request.path)
         messages.error(request, _("Please correct the errors below."))
@@ -353,12 +374,15 @@ def row_delete(request, slug, what, pk):
     if model is None:
         raise Http404
     row = get_object_or_404(model, plan=plan, pk=pk)
-    services.check_editable(plan)
-    if what == "attachments":
-        row.is_removed = True
-        row.save(update_fields=["is_removed"])
-    else:
-        row.delete()
+    with _frozen_refused(request, plan), transaction.atomic():
+        services.lock_editable(plan)
+        if what == "attachments":
+            row.is_removed = True
+            row.save(update_fields=["is_removed"])
+        else:
+            row.delete()
+    if plan.refused:
+        return redirect(plan)
     messages.success(request, _("Removed."))
     if what == "attachments":
         return redirect(f"{plan.get_absolute_url()}#attachments")
@@ -373,14 +397,18 @@ def attachment_add(request, slug):
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        Attachment.objects.create(
-            plan=plan,
-            file=upload,
-            name=upload.name[:200],
-            kind=upload.kind,
-            size=upload.size,
-            uploaded_by=request.user,
-        )
+        with _frozen_refused(request, plan), transaction.atomic():
+            services.lock_editable(plan)
+            Attachment.objects.create(
+                plan=plan,
+                file=upload,
+                name=upload.name[:200],
+                kind=upload.kind,
+                size=upload.size,
+                uploaded_by=request.user,
+            )
+        if plan.refused:
+            return redirect(plan)
         messages.success(request, _("File uploaded."))
     else:
         for error in form.errors["file"]:
