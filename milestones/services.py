@@ -98,10 +98,10 @@ def _email_for(user, message):
 
 
 def _absolute(url):
-    """E-mails need full links; PORTAL_URL (if set) names the portal's address."""
+    """E-mails need full links; PORTAL_URL names the portal's address."""
     if not url or "://" in url:
         return url
-    base = getattr(settings, "PORTAL_URL", "http://localhost:8000")
+    base = settings.PORTAL_URL
     return base.rstrip("/") + url
 
 
