@@ -33,8 +33,9 @@ def _notify(users, **fields):
 
 
 def test_notify_writes_notification_and_outbox_and_enqueues_on_commit(
-    unit_user, other_unit_user, django_capture_on_commit_callbacks
+    unit_user, other_unit_user, django_capture_on_commit_callbacks, settings
 ):
+    settings.PORTAL_URL = "https://slxx.example.gov.cn"
     with django_capture_on_commit_callbacks() as callbacks:
         _notify([unit_user, other_unit_user])
     assert [n.recipient for n in Notification.objects.order_by("pk")] == [
@@ -46,7 +47,7 @@ def test_notify_writes_notification_and_outbox_and_enqueues_on_commit(
     assert emails[0].status == OutboxEmail.Status.PENDING
     assert "Plan returned" in emails[0].subject
     assert "Please revise section 3." in emails[0].body
-    assert "http://localhost:8000/timeline/" in emails[0].body
+    assert "https://slxx.example.gov.cn/timeline/" in emails[0].body
     assert len(callbacks) == 1
     assert mail.outbox == []
 
