@@ -14,7 +14,11 @@ urlpatterns = [
         name="round_add_submissions",
     ),
     path("rounds/<int:pk>/criteria/", views.round_criteria, name="round_criteria"),
-    path("rounds/<int:pk>/export.csv", views.round_export, name="round_export"),
+    path(
+        "rounds/<int:pk>/export.<str:fmt>",
+        views.round_export,
+        name="round_export",
+    ),
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
     path(
         "submissions/<int:pk>/assign/",

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import modelformset_factory
@@ -13,7 +11,7 @@ from pilots.permissions import role_required
 from plans import services as plan_services
 from plans.models import Plan
 
-from . import services
+from . import exports, services
 from .forms import (
     AssignForm,
     ConflictForm,
@@ -169,41 +167,20 @@ def round_criteria(request, pk):
 
 
 @OFFICE
-def round_export(request, pk):
+def round_export(request, pk, fmt):
     round_ = get_object_or_404(Round, pk=pk)
-    criteria, rows = services.round_results(round_)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="round-{round_.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Rank"),
-            _("Unit"),
-            _("Experts"),
-            _("Aggregate"),
-            _("Method"),
-            _("Spread"),
-            _("Disagreement"),
-            _("Below a criterion minimum"),
-            _("Decision"),
-        ]
-    )
-    for row in rows:
-        result = row["result"]
-        writer.writerow(
-            [
-                row["rank"] or "",
-                row["submission"].unit.name,
-                len(result.totals),
-                result.value if result.value is not None else "",
-                Round.Method(result.method).label,
-                result.spread if result.spread is not None else "",
-                _("yes") if result.disagreement else "",
-                "; ".join(result.below_minimum),
-                row["decision"].get_outcome_display() if row["decision"] else "",
-            ]
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    if fmt == "xlsx":
+        body = exports.as_xlsx(round_)
+        content_type = (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
+    else:
+        body = exports.as_csv(round_)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="round-{round_.pk}.{fmt}"'
     return response
 
 

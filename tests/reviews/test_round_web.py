@@ -476,3 +476,24 @@ def test_round_overview_constant_queries(
         response = client.get(f"/reviews/rounds/{big.pk}/")
     assert len(response.context["rows"]) == 30
     assert response.context["rows"][0]["result"].value == Decimal("53.33")
+
+
+def test_ranking_exports_csv_and_xlsx(client, office_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    round_ = _overview_round(office_user, 3)
+    login(client, office_user)
+    csv_response = client.get(f"/reviews/rounds/{round_.pk}/export.csv")
+    lines = csv_response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("排名,单位")
+    assert len(lines) == 4
+    response = client.get(f"/reviews/rounds/{round_.pk}/export.xlsx")
+    assert response["Content-Type"].endswith("spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert rows[0][:2] == ("排名", "单位")
+    assert len(rows) == 4
+    assert rows[1][3] == 53.33
+    assert client.get(f"/reviews/rounds/{round_.pk}/export.pdf").status_code == 404
