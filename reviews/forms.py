@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy
 
 from pilots.models import User
 
-from .models import Criterion, Decision, Round, StageRecord, UnitReviewers
+from .models import (
+    Criterion,
+    Decision,
+    Round,
+    StageRecord,
+    Submission,
+    UnitReviewers,
+)
 
 
 class DateInput(forms.DateInput):
@@ -70,6 +77,29 @@ class AssignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expert"].queryset = expert_choices()
+
+
+class MaterialForm(forms.ModelForm):
+    """Mid-term or acceptance material of a unit put before a round."""
+
+    class Meta:
+        model = Submission
+        fields = ["unit", "material_title", "material_text"]
+
+    def __init__(self, *args, round_, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.round = round_
+        self.fields["material_title"].required = True
+
+    def clean_unit(self):
+        unit = self.cleaned_data["unit"]
+        if Submission.objects.filter(
+            round=self.round, unit=unit, is_current=True
+        ).exists():
+            raise forms.ValidationError(
+                _("This unit already has material in this round.")
+            )
+        return unit
 
 
 class ConflictForm(forms.Form):

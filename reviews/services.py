@@ -453,15 +453,6 @@ def record_stage(*, plan, stage, outcome, user, experts_present=(), **fields):
                 user=user,
                 comment=fields.get("comments", ""),
             )
-            notify(
-                recipients=list(
-                    User.objects.filter(role=User.Role.UNIT, unit=plan.unit_id)
-                ),
-                kind="plan_returned_preliminary",
-                title=_("Your plan was returned after the preliminary check"),
-                body=fields.get("comments", ""),
-                url=f"/reviews/stages/{plan.unit.slug}/",
-            )
         elif stage == Stage.PRELIMINARY and plan.status == PlanStatus.SUBMITTED:
             plan_services.start_review(plan=plan, expected=plan.status, user=user)
     except plan_services.PlanError as error:

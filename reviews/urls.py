@@ -13,6 +13,7 @@ urlpatterns = [
         views.round_add_submissions,
         name="round_add_submissions",
     ),
+    path("rounds/<int:pk>/material/", views.round_add_material, name="round_material"),
     path("rounds/<int:pk>/criteria/", views.round_criteria, name="round_criteria"),
     path(
         "rounds/<int:pk>/export.<str:fmt>",

@@ -17,6 +17,7 @@ from .forms import (
     ConflictForm,
     CriterionForm,
     DecisionForm,
+    MaterialForm,
     MeetingForm,
     PreliminaryForm,
     PreReviewForm,
@@ -122,6 +123,24 @@ def round_add_submissions(request, pk):
     added = services.add_plan_submissions(round_=round_)
     messages.success(request, _("%(n)s submission(s) added.") % {"n": added})
     return redirect("reviews:round", round_.pk)
+
+
+@OFFICE
+def round_add_material(request, pk):
+    round_ = get_object_or_404(Round, pk=pk)
+    form = MaterialForm(request.POST or None, round_=round_)
+    if request.method == "POST" and form.is_valid():
+        submission = form.save(commit=False)
+        submission.round = round_
+        submission.save()
+        messages.success(request, _("The material was added."))
+        return redirect("reviews:round", round_.pk)
+    return render(
+        request,
+        "reviews/material_form.html",
+        {"round": round_, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 CriterionFormSet = modelformset_factory(

@@ -130,7 +130,8 @@ def test_decision_return_moves_plan_and_notifies_unit(office_user, unit_user, zh
     plan = Plan.objects.get(unit=zhejiang)
     assert plan.status == Status.RETURNED
     assert plan.history.last().to_status == Status.RETURNED
-    assert Notification.objects.get(recipient=unit_user).kind == "review_decision"
+    note = Notification.objects.get(recipient=unit_user, kind="review_decision")
+    assert note.url == f"/reviews/feedback/{submission.pk}/"
 
 
 def test_feedback_shows_names_when_office_chooses(
@@ -232,3 +233,30 @@ def test_round_dates_validated(client, office_user):
     assert "截止日期不能早于开始日期" in response.content.decode()
     assert 'value="错误日期"' in response.content.decode()
     assert Round.objects.count() == 0
+
+
+def test_midterm_material_shares_the_submission_mechanism(
+    client, office_user, zhejiang
+):
+    today = timezone.localdate()
+    round_ = services.create_round(
+        user=office_user,
+        batch=Batch.objects.current(),
+        kind=Round.Kind.MIDTERM,
+        title="中期检查",
+        opens_on=today,
+        closes_on=today,
+    )
+    client.force_login(office_user)
+    url = f"/reviews/rounds/{round_.pk}/material/"
+    data = {"unit": zhejiang.pk, "material_title": "中期报告", "material_text": "进展"}
+    assert client.post(url, data).status_code == 302
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "已有材料" in response.content.decode()
+    submission = Submission.objects.get(round=round_)
+    e = expert("mid")
+    assignment = services.assign(submission=submission, expert=e, user=office_user)
+    client.force_login(e)
+    page = client.get(f"/reviews/assignments/{assignment.pk}/").content.decode()
+    assert "进展" in page
