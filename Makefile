@@ -37,12 +37,9 @@ run: install
 	$(VENV)/bin/celery -A portal worker --beat --loglevel=info --concurrency=2 & \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# The whole suite on PostgreSQL (DATABASE_URL, or 127.0.0.1:5432) with a real Redis
-# broker. Outside CI a missing PostgreSQL falls back to SQLite, loudly; under CI=true
-# it is a failure.
-test: install-test
-	@set -e; \
-	if [ -z "$$DATABASE_URL" ]; then \
+# PostgreSQL from DATABASE_URL, else the local one on 127.0.0.1:5432. Outside CI a
+# missing PostgreSQL falls back to SQLite, loudly; under CI=true it is a failure.
+PICK_DATABASE = if [ -z "$$DATABASE_URL" ]; then \
 	  if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 	    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal; \
 	  elif [ "$$CI" = "true" ]; then \
@@ -55,7 +52,12 @@ test: install-test
 	    mkdir -p var; DATABASE_URL=sqlite:///var/test.sqlite3; \
 	  fi; \
 	fi; \
-	export DATABASE_URL; \
+	export DATABASE_URL
+
+# The whole suite on PostgreSQL with a real Redis broker.
+test: install-test
+	@set -e; \
+	$(PICK_DATABASE); \
 	export CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/15}; \
 	export SECRET_KEY=$${SECRET_KEY:-test-only-key-not-for-production}; \
 	export SECURE_SSL_REDIRECT=false; \
@@ -63,11 +65,9 @@ test: install-test
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Every tests/benchmarks/bench_*.py in turn (not collected by pytest), with the
-# settings environment of `make test` (DATABASE_URL as given, else the settings'
-# default); the figures go into docs/benchmarks.md.
 bench: install-test
 	@set -e; \
+	$(PICK_DATABASE); \
 	export DEBUG=$${DEBUG:-true}; \
 	export DJANGO_SETTINGS_MODULE=portal.settings; \
 	export SECRET_KEY=$${SECRET_KEY:-bench-only-key-not-for-production}; \
