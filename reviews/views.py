@@ -465,6 +465,14 @@ def stages(request, slug):
         else:
             status = 400
     records = StageRecord.objects.filter(plan=plan).select_related("by", "version")
+    # The expert review's outcome, for the 会审 (office and department only).
+    reviews = []
+    if user.is_office or can_pre_review(user, unit):
+        for submission in Submission.objects.filter(
+            plan_version__plan=plan
+        ).select_related("round", "plan_version", "unit"):
+            _criteria, rows = services.round_results(submission.round, [submission])
+            reviews.append(rows[0])
     return render(
         request,
         "reviews/stages.html",
@@ -474,6 +482,7 @@ def stages(request, slug):
             "records": records.prefetch_related("experts_present"),
             "forms": forms,
             "completeness": plan_services.plan_completeness(plan),
+            "reviews": reviews,
         },
         status=status,
     )

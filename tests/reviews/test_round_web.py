@@ -190,7 +190,9 @@ def test_plan_review_round_whole_cycle(
     csv_text = client.get(f"/reviews/rounds/{round_.pk}/export.csv").content.decode()
     assert "71.11" in csv_text and "浙江" in csv_text
 
-    # 会审.
+    # 会审: the stage page shows the experts' outcome.
+    stage_page = client.get("/reviews/stages/zhejiang/")
+    assert stage_page.context["reviews"][0]["result"].value == Decimal("71.11")
     response = client.post(
         "/reviews/stages/zhejiang/",
         {
