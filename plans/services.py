@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from milestones.deadlines import due_date
 from milestones.models import DeadlineKind, Extension
 
+from . import notifications
 from .models import (
     EDITABLE,
     TRANSITIONS,
@@ -300,10 +301,11 @@ def _transition(*, plan, expected, to, user, comment=""):
         raise StaleTransition(
             _("The plan's state changed meanwhile; reload the page and try again.")
         )
-    PlanTransition.objects.create(
+    transition = PlanTransition.objects.create(
         plan=plan, from_status=expected, to_status=to, by=user, comment=comment
     )
     plan.status, plan.status_changed_at = to, now
+    return transition
 
 
 @transaction.atomic
@@ -322,7 +324,7 @@ def submit_plan(*, plan, expected, user):
     due = due_date(batch=plan.batch, unit=plan.unit, kind=DeadlineKind.PLAN)
     days_late = max(0, (timezone.localdate() - due).days)
     last = plan.versions.order_by("-number").values_list("number", flat=True).first()
-    return PlanVersion.objects.create(
+    version = PlanVersion.objects.create(
         plan=plan,
         number=(last or 0) + 1,
         content=snapshot(plan),
@@ -332,6 +334,8 @@ def submit_plan(*, plan, expected, user):
         is_late=days_late > 0,
         days_late=days_late,
     )
+    notifications.plan_submitted(plan=plan, version=version)
+    return version
 
 
 @transaction.atomic
@@ -344,37 +348,43 @@ def start_review(*, plan, expected, user, comment=""):
 @transaction.atomic
 def return_plan(*, plan, expected, user, comment=""):
     """Office returns the plan for revision: the unit may edit again."""
-    _transition(
+    transition = _transition(
         plan=plan, expected=expected, to=Status.RETURNED, user=user, comment=comment
     )
+    notifications.plan_decided(plan=plan, transition=transition)
 
 
 @transaction.atomic
 def approve_plan(*, plan, expected, user, comment=""):
-    _transition(
+    transition = _transition(
         plan=plan, expected=expected, to=Status.APPROVED, user=user, comment=comment
     )
+    notifications.plan_decided(plan=plan, transition=transition)
 
 
 @transaction.atomic
 def reject_plan(*, plan, expected, user, comment=""):
-    _transition(
+    transition = _transition(
         plan=plan, expected=expected, to=Status.REJECTED, user=user, comment=comment
     )
+    notifications.plan_decided(plan=plan, transition=transition)
 
 
 # ---------------------------------------------------------------- comments
 
 
+@transaction.atomic
 def add_comment(*, plan, section, body, user):
     number = plan.versions.order_by("-number").values_list("number", flat=True).first()
-    return PlanComment.objects.create(
+    comment = PlanComment.objects.create(
         plan=plan,
         section=Anchor(section),
         body=body,
         author=user,
         on_version=number or 0,
     )
+    notifications.comment_added(plan=plan, comment=comment)
+    return comment
 
 
 def answer_comment(*, comment, answer, addressed, user):
@@ -388,6 +398,7 @@ def answer_comment(*, comment, answer, addressed, user):
 # ---------------------------------------------------------------- deadlines
 
 
+@transaction.atomic
 def grant_extension(*, plan, due, reason, user):
     """Office extends this unit's plan deadline (one Extension per deadline)."""
     extension, _created = Extension.objects.update_or_create(
@@ -396,6 +407,7 @@ def grant_extension(*, plan, due, reason, user):
         kind=DeadlineKind.PLAN,
         defaults={"due": due, "reason": reason, "granted_by": user},
     )
+    notifications.extension_granted(plan=plan, extension=extension)
     return extension
 
 
