@@ -358,3 +358,76 @@ class PlanComment(models.Model):
 
     def __str__(self):
         return self.body[:40]
+
+
+class PlanPdf(models.Model):
+    """A plan rendered as PDF by a Celery worker, cached by the content it shows.
+
+    `version` null: a draft render, whose content is kept here (the draft moves on).
+    Only plans/pdfjobs.py writes `status`.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="pdfs")
+    version = models.ForeignKey(
+        PlanVersion,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pdfs",
+    )
+    number = models.PositiveIntegerField(_("version"))
+    draft_content = models.JSONField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(
+        storage=private_storage, upload_to="plans/pdf/%Y/%m/", blank=True
+    )
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("plan PDF")
+        verbose_name_plural = _("plan PDFs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "content_hash"], name="one_pdf_per_plan_content"
+            )
+        ]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def is_draft(self):
+        return self.version_id is None
+
+    @property
+    def filename(self):
+        suffix = "draft" if self.is_draft else f"v{self.number}"
+        return f"plan-{self.plan.unit.slug}-{suffix}.pdf"
+
+
+# PlanPdf's workflow; plans/pdfjobs.py enforces it.
+PDF_TRANSITIONS = {
+    PlanPdf.Status.PENDING: {PlanPdf.Status.RENDERING},
+    PlanPdf.Status.RENDERING: {PlanPdf.Status.READY, PlanPdf.Status.FAILED},
+    PlanPdf.Status.READY: set(),
+    PlanPdf.Status.FAILED: {PlanPdf.Status.PENDING},
+}

@@ -34,7 +34,11 @@ urlpatterns = [
     path("<slug:slug>/extension/", views.extension, name="extension"),
     path("<slug:slug>/versions/<int:number>/", views.version_detail, name="version"),
     path("<slug:slug>/compare/", views.compare, name="compare"),
-    path("<slug:slug>/pdf/", views.draft_pdf, name="draft_pdf"),
+    path("<slug:slug>/pdf", views.draft_pdf, name="draft_pdf"),
+    path("<slug:slug>/pdf/", views.draft_pdf, name="draft_pdf_slash"),
+    path("<slug:slug>/pdf/<int:pk>/", views.pdf_status, name="pdf_status"),
+    path("<slug:slug>/pdf/<int:pk>/file/", views.pdf_download, name="pdf_download"),
+    path("<slug:slug>/pdf/<int:pk>/retry/", views.pdf_retry, name="pdf_retry"),
     path(
         "<slug:slug>/versions/<int:number>/pdf/",
         views.version_pdf,

@@ -4,16 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pilots.models import Batch, PilotUnit
 from pilots.permissions import supervises
 
-from . import services
+from . import pdfjobs, services
 from .forms import (
     AnswerForm,
     AttachmentForm,
@@ -32,11 +31,11 @@ from .models import (
     Deliverable,
     Plan,
     PlanComment,
+    PlanPdf,
     ScheduleItem,
     SectionKey,
     Status,
 )
-from .pdf import document_from_snapshot, render_plan_pdf
 from .permissions import (
     can_answer_comment,
     can_comment_plan,
@@ -583,45 +582,66 @@ def compare(request, slug):
     )
 
 
-def _pdf_response(plan, content, *, number, date, is_draft):
-    document = document_from_snapshot(
-        content,
-        version_number=number,
-        date=date,
-        is_draft=is_draft,
-        window_start=plan.batch.implementation_start,
-        window_end=plan.batch.implementation_end,
+def _pdf_or_status(request, plan, version=None):
+    """Serve the PDF of what the plan (or version) shows now if it is rendered;
+    else request it and show its progress."""
+    pdf = pdfjobs.request_pdf(plan=plan, version=version, user=request.user)
+    if pdf.status == PlanPdf.Status.READY:
+        return _pdf_file(pdf)
+    return redirect("plans:pdf_status", plan.unit.slug, pdf.pk)
+
+
+def _pdf_file(pdf):
+    return FileResponse(
+        pdf.file.open("rb"),
+        as_attachment=True,
+        filename=pdf.filename,
+        content_type="application/pdf",
     )
-    suffix = "draft" if is_draft else f"v{number}"
-    response = HttpResponse(render_plan_pdf(document), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="plan-{plan.unit.slug}-{suffix}.pdf"'
+
+
+def _get_pdf(request, slug, pk):
+    plan = _get_plan(request, slug)
+    return get_object_or_404(
+        PlanPdf.objects.select_related("version"), plan=plan, pk=pk
     )
-    return response
 
 
 @login_required
 def version_pdf(request, slug, number):
     plan = _get_plan(request, slug)
     version = get_object_or_404(plan.versions, number=number)
-    return _pdf_response(
-        plan,
-        version.content,
-        number=version.number,
-        date=timezone.localtime(version.submitted_at).date(),
-        is_draft=False,
-    )
+    return _pdf_or_status(request, plan, version)
 
 
 @login_required
 def draft_pdf(request, slug):
     """The plan as it stands now, watermarked 草稿."""
-    plan = _get_plan(request, slug)
-    last = plan.versions.order_by("-number").values_list("number", flat=True).first()
-    return _pdf_response(
-        plan,
-        services.snapshot(plan),
-        number=(last or 0) + 1,
-        date=timezone.localdate(),
-        is_draft=True,
+    return _pdf_or_status(request, _get_plan(request, slug))
+
+
+@login_required
+def pdf_status(request, slug, pk):
+    pdf = _get_pdf(request, slug, pk)
+    return render(
+        request,
+        "plans/pdf_status.html",
+        {"pdf": pdf, "plan": pdf.plan, "unit": pdf.plan.unit},
     )
+
+
+@login_required
+def pdf_download(request, slug, pk):
+    pdf = _get_pdf(request, slug, pk)
+    if pdf.status != PlanPdf.Status.READY:
+        raise Http404
+    return _pdf_file(pdf)
+
+
+@login_required
+@require_POST
+def pdf_retry(request, slug, pk):
+    pdf = _get_pdf(request, slug, pk)
+    if not pdfjobs.retry_pdf(pdf):
+        messages.info(request, _("This PDF is not failed; nothing to retry."))
+    return redirect("plans:pdf_status", slug, pdf.pk)

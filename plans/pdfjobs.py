@@ -1,0 +1,127 @@
+"""Plan PDFs rendered in the background: request, render (in the Celery worker),
+retry. A PDF is cached by the content it shows: the same unchanged version or
+draft is never rendered twice. Only this module writes PlanPdf.status, with
+conditional UPDATEs (0 rows: someone else got there first).
+"""
+
+import hashlib
+import json
+import logging
+
+from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import services
+from .models import PlanPdf
+from .pdf import document_from_snapshot, render_plan_pdf
+
+logger = logging.getLogger(__name__)
+
+Status = PlanPdf.Status
+
+
+def content_hash(content, *, number, is_draft):
+    """sha256 of what the PDF shows: the snapshot, its number and the watermark."""
+    payload = {"content": content, "number": number, "draft": is_draft}
+    text = json.dumps(
+        payload, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _enqueue(pdf):
+    from .tasks import render_pdf_task
+
+    pk = pdf.pk
+    transaction.on_commit(lambda: render_pdf_task.delay(pk))
+
+
+def request_pdf(*, plan, version=None, user):
+    """The PlanPdf for the plan's current draft (or `version`): the existing one
+    for the same content when there is one, else a new pending one, enqueued."""
+    if version is None:
+        last = plan.versions.order_by("-number").values_list("number", flat=True)
+        number = (last.first() or 0) + 1
+        content = services.snapshot(plan)
+        digest = content_hash(content, number=number, is_draft=True)
+    else:
+        number = version.number
+        content = None
+        digest = content_hash(version.content, number=number, is_draft=False)
+    existing = PlanPdf.objects.filter(plan=plan, content_hash=digest).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            pdf = PlanPdf.objects.create(
+                plan=plan,
+                version=version,
+                number=number,
+                draft_content=content,
+                content_hash=digest,
+                requested_by=user if user.is_authenticated else None,
+            )
+    except IntegrityError:
+        # Another request created it between our look and our insert.
+        return PlanPdf.objects.get(plan=plan, content_hash=digest)
+    _enqueue(pdf)
+    return pdf
+
+
+def retry_pdf(pdf):
+    """Send a failed PDF back to the queue; False if it was not failed (any more)."""
+    moved = PlanPdf.objects.filter(pk=pdf.pk, status=Status.FAILED).update(
+        status=Status.PENDING, error="", finished_at=None
+    )
+    if not moved:
+        return False
+    pdf.refresh_from_db()
+    _enqueue(pdf)
+    return True
+
+
+def _document(pdf):
+    plan = pdf.plan
+    if pdf.version_id is None:
+        content = pdf.draft_content
+        date = timezone.localdate(pdf.created_at)
+    else:
+        content = pdf.version.content
+        date = timezone.localdate(pdf.version.submitted_at)
+    return document_from_snapshot(
+        content,
+        version_number=pdf.number,
+        date=date,
+        is_draft=pdf.is_draft,
+        window_start=plan.batch.implementation_start,
+        window_end=plan.batch.implementation_end,
+    )
+
+
+def render_pdf(pdf_id):
+    """Render one pending PDF (the Celery task's body). Claims the row first, so
+    two workers never render the same one; a failure is recorded, not raised."""
+    claimed = PlanPdf.objects.filter(pk=pdf_id, status=Status.PENDING).update(
+        status=Status.RENDERING
+    )
+    if not claimed:
+        return
+    pdf = PlanPdf.objects.select_related("plan__unit", "plan__batch", "version").get(
+        pk=pdf_id
+    )
+    try:
+        data = render_plan_pdf(_document(pdf))
+        pdf.file.save(pdf.filename, ContentFile(data), save=False)
+    except Exception as exc:
+        logger.exception("Rendering plan PDF %s failed", pdf_id)
+        PlanPdf.objects.filter(pk=pdf_id, status=Status.RENDERING).update(
+            status=Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        return
+    PlanPdf.objects.filter(pk=pdf_id, status=Status.RENDERING).update(
+        status=Status.READY, file=pdf.file.name, finished_at=timezone.now()
+    )
