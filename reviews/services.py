@@ -373,6 +373,8 @@ PLAN_VERBS = {
 def decide(*, submission, outcome, opinion, show_expert_names, user):
     if Decision.objects.filter(submission=submission).exists():
         raise ReviewError(_("A decision has already been recorded."))
+    if not submission.is_current:
+        raise ReviewError(_("This submission has been replaced by a newer version."))
     decision = Decision.objects.create(
         submission=submission,
         outcome=outcome,

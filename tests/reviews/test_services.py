@@ -260,3 +260,23 @@ def test_midterm_material_shares_the_submission_mechanism(
     client.force_login(e)
     page = client.get(f"/reviews/assignments/{assignment.pk}/").content.decode()
     assert "进展" in page
+
+
+def test_second_decision_refused_plan_unchanged(office_user, unit_user, zhejiang):
+    round_, submission = _round_with_submission(office_user, unit_user, zhejiang)
+    services.decide(
+        submission=submission,
+        outcome="approve",
+        opinion="同意",
+        show_expert_names=False,
+        user=office_user,
+    )
+    with pytest.raises(services.ReviewError, match="已记录过评审决定"):
+        services.decide(
+            submission=submission,
+            outcome="reject",
+            opinion="改主意",
+            show_expert_names=False,
+            user=office_user,
+        )
+    assert Plan.objects.get(unit=zhejiang).status == Status.APPROVED
