@@ -176,3 +176,11 @@ def test_pdf_of_another_plan_is_404_under_this_slug(
     client_for(client, unit_user)
     url = reverse("plans:pdf_status", args=["zhejiang", pdf.pk])
     assert client.get(url).status_code == 404
+
+
+def test_plan_page_offers_the_pdf_button(client, zhejiang, unit_user):
+    current_plan(zhejiang)
+    client_for(client, unit_user)
+    page = client.get(reverse("plans:detail", args=["zhejiang"])).content.decode()
+    assert 'id="plan-pdf" href="/plans/zhejiang/pdf"' in page
+    assert PlanPdf.objects.count() == 0
