@@ -130,14 +130,16 @@ def _insert_sent(batch, rows):
     now = timezone.now()
     values = []
     for user, rule, unit, due in rows:
-        values += [user.pk, rule.kind, batch.pk, unit.pk, rule.days_before, due, now]
+        key = ""  # batch deadlines: one per kind, no key needed
+        values += [user.pk, rule.kind, batch.pk, unit.pk, key, rule.days_before, due]
+        values.append(now)
     table = SentReminder._meta.db_table
-    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
     # Concurrent scans: the second INSERT waits on the first's uncommitted keys,
     # then does nothing for them; only the rows it inserted come back.
     sql = (
         f"INSERT INTO {table} "  # noqa: S608 - table name from the model, values bound
-        "(user_id, kind, batch_id, unit_id, days_before, due, sent_at) "
+        "(user_id, kind, batch_id, unit_id, key, days_before, due, sent_at) "
         f"VALUES {placeholders} ON CONFLICT DO NOTHING "
         "RETURNING user_id, kind, unit_id, days_before"
     )

@@ -225,6 +225,14 @@ class Submission(models.Model):
         blank=True,
         related_name="review_submissions",
     )
+    # Mid-term and acceptance: the unit's material, submitted in milestones.
+    check_material = models.ForeignKey(
+        "milestones.CheckMaterial",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_submissions",
+    )
     material_title = models.CharField(_("material"), max_length=200, blank=True)
     material_text = models.TextField(_("material text or link"), blank=True)
     is_current = models.BooleanField(default=True)

@@ -39,6 +39,7 @@ def demo_batch_dates(today):
         "midterm_start": today + 240 * day,
         "midterm_end": today + 330 * day,
         "acceptance_due": today + 600 * day,
+        "promotion_from": today + 640 * day,
     }
 
 
