@@ -18,7 +18,15 @@ from its AppConfig.ready():
     register_outstanding(DeadlineKind.MIDTERM, units_without_midterm_report)
 
 where the function takes the batch and returns a set of unit ids, in one query.
+
+Deadlines that are not batch dates (progress reports per period, expert scoring
+per round) are scanned by their own functions, which build `Reminder` rows
+(with a `key` telling their deadlines apart) and hand them to `deliver()`; the
+daily task (tasks.py) calls each scan.
 """
+
+import dataclasses
+import datetime
 
 from django.apps import apps
 from django.conf import settings
@@ -30,7 +38,7 @@ from django.utils import timezone, translation
 from pilots.models import Batch, User
 
 from .deadlines import due_dates
-from .models import DeadlineKind, ReminderRule, SentReminder
+from .models import DeadlineKind, ReminderKind, ReminderRule, SentReminder
 from .services import Message, notify_all
 
 OUTSTANDING = {}
@@ -64,7 +72,8 @@ def units_with_outstanding(kind, batch):
 def due_reminders(*, batch, today):
     """[(rule, unit, due)] that fall on `today`, before the outstanding filter."""
     units = list(batch.units.all())
-    rules = list(ReminderRule.objects.filter(active=True))
+    deadline_kinds = [kind.value for kind in DeadlineKind]
+    rules = list(ReminderRule.objects.filter(active=True, kind__in=deadline_kinds))
     found = []
     dates_by_kind = {}
     for rule in rules:
@@ -102,53 +111,93 @@ def send_due_reminders(*, today=None):
         role=User.Role.UNIT, is_active=True, unit__in=[unit for _r, unit, _d in hits]
     ):
         members.setdefault(user.unit_id, []).append(user)
-    # One order for every scan, so concurrent INSERTs queue behind each other on
-    # the same first key instead of deadlocking.
-    rows = sorted(
-        (
-            (user, rule, unit, due)
+    return deliver(
+        batch=batch,
+        today=today,
+        reminders=[
+            Reminder(user=user, rule=rule, unit=unit, due=due)
             for rule, unit, due in hits
             for user in members.get(unit.pk, [])
-        ),
-        key=lambda row: (row[0].pk, row[1].kind, row[1].days_before),
+        ],
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class Reminder:
+    """One reminder for one user. `key` tells apart deadlines of one kind that
+    repeat for a unit (a report period "2026-10-01", a review "submission:12");
+    `url` is where the notification leads (default: the timeline)."""
+
+    user: User
+    rule: ReminderRule
+    unit: object
+    due: datetime.date
+    key: str = ""
+    url: str = ""
+
+    @property
+    def identity(self):
+        rule = self.rule
+        return (self.user.pk, rule.kind, self.unit.pk, self.key, rule.days_before)
+
+
+def deliver(*, batch, reminders, today):
+    """Send each reminder at most once, ever; return how many went out now.
+
+    The SentReminder rows are inserted first (ON CONFLICT DO NOTHING RETURNING) and
+    only the rows this call inserted are notified, so a second run, or a rival beat
+    process at the same moment, sends nothing twice. Side effects: SentReminder,
+    Notification and OutboxEmail rows; an outbox drain on commit. A constant number
+    of queries, whatever the number of reminders.
+    """
+    # One order for every scan, so concurrent INSERTs queue behind each other on
+    # the same first key instead of deadlocking.
+    reminders = sorted(reminders, key=lambda reminder: reminder.identity)
     with transaction.atomic():
-        inserted = _insert_sent(batch, rows)
+        inserted = _insert_sent(batch, reminders)
         messages = [
-            _message(batch, rule, unit, due, user, today)
-            for user, rule, unit, due in rows
-            if (user.pk, rule.kind, unit.pk, rule.days_before) in inserted
+            _message(batch, reminder, today)
+            for reminder in reminders
+            if reminder.identity in inserted
         ]
         notify_all(messages)
     return len(messages)
 
 
-def _insert_sent(batch, rows):
-    """Insert SentReminder rows; return the keys this call inserted (not a rival's)."""
-    if not rows:
+def _insert_sent(batch, reminders):
+    """Insert SentReminder rows; return the identities this call inserted."""
+    if not reminders:
         return set()
     now = timezone.now()
     values = []
-    for user, rule, unit, due in rows:
-        key = ""  # batch deadlines: one per kind, no key needed
-        values += [user.pk, rule.kind, batch.pk, unit.pk, key, rule.days_before, due]
-        values.append(now)
+    for reminder in reminders:
+        values += [
+            reminder.user.pk,
+            reminder.rule.kind,
+            batch.pk,
+            reminder.unit.pk,
+            reminder.key,
+            reminder.rule.days_before,
+            reminder.due,
+            now,
+        ]
     table = SentReminder._meta.db_table
-    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(reminders))
     # Concurrent scans: the second INSERT waits on the first's uncommitted keys,
     # then does nothing for them; only the rows it inserted come back.
     sql = (
         f"INSERT INTO {table} "  # noqa: S608 - table name from the model, values bound
         "(user_id, kind, batch_id, unit_id, key, days_before, due, sent_at) "
         f"VALUES {placeholders} ON CONFLICT DO NOTHING "
-        "RETURNING user_id, kind, unit_id, days_before"
+        "RETURNING user_id, kind, unit_id, key, days_before"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         return {tuple(row) for row in cursor.fetchall()}
 
 
-def _message(batch, rule, unit, due, user, today):
+def _message(batch, reminder, today):
+    rule, unit, due = reminder.rule, reminder.unit, reminder.due
     with translation.override(settings.LANGUAGE_CODE):
         context = Context(
             {
@@ -157,17 +206,20 @@ def _message(batch, rule, unit, due, user, today):
                 "due": due,
                 "days": (due - today).days,
                 "overdue_days": (today - due).days,
-                "deadline": str(DeadlineKind(rule.kind).label),
+                "deadline": str(ReminderKind(rule.kind).label),
             },
             autoescape=False,
         )
         title = Template(rule.subject).render(context).strip()
         body = Template(rule.body).render(context).strip()
+    key = f"{reminder.key}:" if reminder.key else ""
     return Message(
-        recipients=[user],
+        recipients=[reminder.user],
         kind=f"reminder.{rule.kind}",
         title=title,
         body=body,
-        url=reverse("milestones:timeline"),
-        dedupe_key=f"reminder:{rule.kind}:{batch.pk}:{unit.pk}:{rule.days_before}",
+        url=reminder.url or reverse("milestones:timeline"),
+        dedupe_key=(
+            f"reminder:{rule.kind}:{batch.pk}:{unit.pk}:{key}{rule.days_before}"
+        ),
     )

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("pilots.urls")),
@@ -7,6 +9,8 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("", include("milestones.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language buttons are on every page, cached public ones too, which must not
+    # carry a CSRF token. Choosing a language changes nothing but a cookie.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,9 +1,11 @@
+"""The inbox (notifications), the timeline and the private calendar feed."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -11,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from pilots.models import Batch, User
 
-from . import calendar, services
-from .models import CalendarToken, Notification
-from .permissions import can_open_notification
+from .. import calendar, services
+from ..models import CalendarToken, Notification
+from ..permissions import can_open_notification
 
 
 def _get_notification_for_user(request, pk):
@@ -101,3 +103,22 @@ def calendar_feed(request, token):
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+urlpatterns = [
+    path("notifications/", notification_list, name="notification_list"),
+    path("notifications/<int:pk>/", notification_open, name="notification_open"),
+    path(
+        "notifications/read-all/",
+        notification_read_all,
+        name="notification_read_all",
+    ),
+    path("timeline/", timeline, name="timeline"),
+    path("calendar/", calendar_settings, name="calendar_settings"),
+    path(
+        "calendar/regenerate/",
+        calendar_regenerate,
+        name="calendar_regenerate",
+    ),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+]

@@ -1,0 +1,3 @@
+"""Achievements (成果): units register them, the office publishes and recommends."""
+
+urlpatterns = []

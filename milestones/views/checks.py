@@ -1,0 +1,3 @@
+"""Mid-term check and acceptance material, results and plaques."""
+
+urlpatterns = []

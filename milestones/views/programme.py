@@ -1,0 +1,3 @@
+"""The office edits the timeline, the reporting cadence and the reminders."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Progress reports and the approved plan as checklist."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""News of the progress column: the office writes, the public reads; Atom feed."""
+
+urlpatterns = []
