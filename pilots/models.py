@@ -376,6 +376,16 @@ class NewsPost(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        """news/<yyyy>/<mm>/<slug>/ by the publication date in Beijing time;
+        None for a draft, which has no public address yet."""
+        if self.publish_at is None:
+            return None
+        local = timezone.localtime(self.publish_at)
+        return reverse(
+            "pilots:news_detail", args=[f"{local:%Y}", f"{local:%m}", self.slug]
+        )
+
 
 class NewsImage(models.Model):
     """An image in a post's body, referenced from the text; alt text required."""
