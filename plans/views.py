@@ -131,6 +131,12 @@ def my_plan(request):
 @login_required
 def plan_detail(request, slug):
     plan = _get_plan(request, slug)
+    return render(request, "plans/plan_detail.html", _detail_context(request, plan))
+
+
+def _detail_context(request, plan, *, comment_form=None, answer_form=None):
+    """The plan page. A comment or answer form with errors comes back bound, so
+    the page shows the errors next to what the user typed."""
     rows = services.load_plan(plan)
     result = services.completeness(plan=plan, **rows)
     texts = {s.key: s for s in rows["sections"]}
@@ -140,6 +146,8 @@ def plan_detail(request, slug):
     by_section = {}
     for comment in comments:
         by_section.setdefault(comment.section, []).append(comment)
+        if answer_form is not None and answer_form.comment_pk == comment.pk:
+            comment.answer_form = answer_form
     sections = [
         {
             "key": key.value,
@@ -191,7 +199,7 @@ def plan_detail(request, slug):
         "can_decide": can_decide_plan(user, plan),
         "can_comment": can_comment_plan(user, plan),
         "can_answer": can_answer_comment(user, plan) and plan.is_editable,
-        "comment_form": CommentForm(),
+        "comment_form": comment_form or CommentForm(),
         "attachment_form": AttachmentForm(),
         "extension_form": ExtensionForm(),
         "decisions": [
@@ -205,7 +213,7 @@ def plan_detail(request, slug):
             if status in services.TRANSITIONS[Status(plan.status)]
         ],
     }
-    return render(request, "plans/plan_detail.html", context)
+    return context
 
 
 @login_required
@@ -495,9 +503,10 @@ def comment_add(request, slug):
             user=request.user,
         )
         messages.success(request, _("Comment added."))
-    else:
-        messages.error(request, _("A comment needs a section and a text."))
-    return redirect(plan)
+        return redirect(plan)
+    messages.error(request, _("A comment needs a section and a text."))
+    context = _detail_context(request, plan, comment_form=form)
+    return render(request, "plans/plan_detail.html", context, status=400)
 
 
 @login_required
@@ -515,9 +524,11 @@ def comment_answer(request, slug, pk):
             user=request.user,
         )
         messages.success(request, _("Answer saved."))
-    else:
-        messages.error(request, _("Write an answer first."))
-    return redirect(f"{plan.get_absolute_url()}#comment-{comment.pk}")
+        return redirect(f"{plan.get_absolute_url()}#comment-{comment.pk}")
+    messages.error(request, _("Write an answer first."))
+    form.comment_pk = comment.pk
+    context = _detail_context(request, plan, answer_form=form)
+    return render(request, "plans/plan_detail.html", context, status=400)
 
 
 @login_required

@@ -7,7 +7,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from plans.models import Attachment, Contact, Deliverable, PlanSection, ScheduleItem
+from plans import services
+from plans.models import (
+    Attachment,
+    Contact,
+    Deliverable,
+    PlanComment,
+    PlanSection,
+    ScheduleItem,
+)
 from tests.conftest import client_for
 
 from .builders import current_plan, person
@@ -199,3 +207,40 @@ def test_section_text_is_stored_with_plain_newlines(member):
     url = reverse("plans:section", args=["zhejiang", "content"])
     member.post(url, {"text": "一\r\n\r\n- 二\r\n- 三", "revision": 0})
     assert PlanSection.objects.get(key="content").text == "一\n\n- 二\n- 三"
+
+
+def test_comment_without_section_comes_back_with_the_text_kept(
+    client, zhejiang, department_user
+):
+    current_plan(zhejiang)
+    client.cookies["django_language"] = "en"
+    client_for(client, department_user)
+    response = client.post(
+        reverse("plans:comment_add", args=["zhejiang"]),
+        {"section": "", "body": "进度安排需要细化到月。"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "进度安排需要细化到月。" in page
+    assert "A comment needs a section and a text." in page
+
+
+def test_too_long_answer_comes_back_with_the_text_kept(
+    client, zhejiang, unit_user, office_user
+):
+    plan = current_plan(zhejiang)
+    comment = services.add_comment(
+        plan=plan, section="content", body="请补充。", user=office_user
+    )
+    client.cookies["django_language"] = "en"
+    client_for(client, unit_user)
+    typed = "已补充" * 2000
+    response = client.post(
+        reverse("plans:comment_answer", args=["zhejiang", comment.pk]),
+        {"answer": typed},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert typed in page
+    assert "Ensure this value has at most 5000 characters" in page
+    assert PlanComment.objects.get().answer == ""
