@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from . import reminders, services
+from . import reminders, scoring_reminders, services
 
 logger = logging.getLogger(__name__)
 
@@ -20,3 +20,5 @@ def drain_outbox_task():
 def send_due_reminders_task():
     count = reminders.send_due_reminders()
     logger.info("Deadline reminders sent: %s", count)
+    scoring = scoring_reminders.send_scoring_reminders()
+    logger.info("Scoring reminders sent: %s", scoring)
