@@ -399,6 +399,9 @@ class PlanPdf(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When a worker claimed it: a render running far longer than any real one
+    # means the worker died; recover_stalled() then marks it failed.
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -4,6 +4,7 @@ draft is never rendered twice. Only this module writes PlanPdf.status, with
 conditional UPDATEs (0 rows: someone else got there first).
 """
 
+import datetime
 import hashlib
 import json
 import logging
@@ -18,6 +19,12 @@ from .models import PlanPdf
 from .pdf import document_from_snapshot, render_plan_pdf
 
 logger = logging.getLogger(__name__)
+
+# A 30-page plan renders in about 2 s; a render older than this has lost its worker.
+STALLED_AFTER = datetime.timedelta(minutes=15)
+# A pending PDF whose task message was lost (broker down at request time) is sent
+# again after this long.
+REQUEUE_AFTER = datetime.timedelta(minutes=2)
 
 Status = PlanPdf.Status
 
@@ -104,7 +111,7 @@ def render_pdf(pdf_id):
     """Render one pending PDF (the Celery task's body). Claims the row first, so
     two workers never render the same one; a failure is recorded, not raised."""
     claimed = PlanPdf.objects.filter(pk=pdf_id, status=Status.PENDING).update(
-        status=Status.RENDERING
+        status=Status.RENDERING, started_at=timezone.now()
     )
     if not claimed:
         return
@@ -125,3 +132,29 @@ def render_pdf(pdf_id):
     PlanPdf.objects.filter(pk=pdf_id, status=Status.RENDERING).update(
         status=Status.READY, file=pdf.file.name, finished_at=timezone.now()
     )
+
+
+def recover_stalled(*, now=None):
+    """Run every few minutes (Celery beat). A PDF stuck in "rendering" because its
+    worker died is marked failed, so its page offers Retry instead of waiting
+    forever; a PDF still pending after REQUEUE_AFTER (its task message was lost) is
+    enqueued again (rendering claims the row, so a duplicate message is harmless).
+    Returns (failed, requeued)."""
+    now = now or timezone.now()
+    failed = PlanPdf.objects.filter(
+        status=Status.RENDERING, started_at__lt=now - STALLED_AFTER
+    ).update(
+        status=Status.FAILED,
+        error="The rendering worker stopped before finishing.",
+        finished_at=now,
+    )
+    from .tasks import render_pdf_task
+
+    waiting = list(
+        PlanPdf.objects.filter(
+            status=Status.PENDING, created_at__lt=now - REQUEUE_AFTER
+        ).values_list("pk", flat=True)
+    )
+    for pk in waiting:
+        render_pdf_task.delay(pk)
+    return failed, len(waiting)

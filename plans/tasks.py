@@ -1,10 +1,23 @@
 """Celery tasks of the plans app: thin wrappers around plans/pdfjobs.py."""
 
+import logging
+
 from celery import shared_task
 
 from . import pdfjobs
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="plans.render_pdf")
 def render_pdf_task(pdf_id):
     pdfjobs.render_pdf(pdf_id)
+
+
+@shared_task(name="plans.recover_stalled_pdfs")
+def recover_stalled_pdfs_task():
+    failed, requeued = pdfjobs.recover_stalled()
+    if failed or requeued:
+        logger.warning(
+            "Plan PDFs: %s stalled marked failed, %s requeued", failed, requeued
+        )

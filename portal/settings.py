@@ -208,6 +208,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # The outbox is also drained on commit; this catches what a broker outage missed.
     "drain-outbox": {"task": "milestones.drain_outbox", "schedule": 60.0},
+    # A PDF whose worker died or whose task message was lost is never stuck.
+    "recover-stalled-pdfs": {"task": "plans.recover_stalled_pdfs", "schedule": 300.0},
     "deadline-reminders": {
         "task": "milestones.send_due_reminders",
         "schedule": crontab(hour=8, minute=0),  # CELERY_TIMEZONE: Asia/Shanghai

@@ -1,0 +1,89 @@
+"""A PDF is never stuck: a render whose worker died is marked failed (Retry is
+offered), a pending one whose task message was lost is enqueued again."""
+
+import datetime
+import time
+
+import pytest
+from django.utils import timezone
+
+from pilots.models import PilotUnit, User
+from plans import pdfjobs, services
+from plans.models import PlanPdf, Status
+from tests.conftest import make_user
+
+from .builders import complete_plan, current_plan
+
+
+def _submitted_version(slug="zhejiang"):
+    unit = PilotUnit.objects.get(slug=slug)
+    user = make_user(f"{slug}-pdf", User.Role.UNIT, unit=unit)
+    plan = complete_plan(current_plan(unit))
+    version = services.submit_plan(plan=plan, expected=Status.DRAFT, user=user)
+    return plan, version
+
+
+def _pdf(plan, version, status, **fields):
+    return PlanPdf.objects.create(
+        plan=plan,
+        version=version,
+        number=version.number,
+        content_hash=f"{PlanPdf.objects.count():064d}",
+        status=status,
+        **fields,
+    )
+
+
+@pytest.mark.django_db
+def test_a_render_stalled_past_the_limit_is_marked_failed_and_can_be_retried():
+    plan, version = _submitted_version()
+    now = timezone.now()
+    stalled = _pdf(
+        plan,
+        version,
+        PlanPdf.Status.RENDERING,
+        started_at=now - datetime.timedelta(minutes=16),
+    )
+    running = _pdf(
+        plan,
+        version,
+        PlanPdf.Status.RENDERING,
+        started_at=now - datetime.timedelta(minutes=14),
+    )
+    assert pdfjobs.recover_stalled(now=now) == (1, 0)
+    stalled.refresh_from_db()
+    running.refresh_from_db()
+    assert stalled.status == PlanPdf.Status.FAILED
+    assert stalled.error == "The rendering worker stopped before finishing."
+    assert running.status == PlanPdf.Status.RENDERING
+    # Failed is a state the user can leave: Retry puts it back in the queue.
+    assert pdfjobs.retry_pdf(stalled) is True
+    stalled.refresh_from_db()
+    assert (stalled.status, stalled.error) == (PlanPdf.Status.PENDING, "")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_pending_pdf_whose_message_was_lost_is_rendered_after_recovery(
+    celery_worker,
+):
+    plan, version = _submitted_version("fujian")
+    # As if the broker was down when it was requested: a row, no task message.
+    pdf = _pdf(plan, version, PlanPdf.Status.PENDING)
+    PlanPdf.objects.filter(pk=pdf.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=3)
+    )
+    time.sleep(1)
+    pdf.refresh_from_db()
+    assert pdf.status == PlanPdf.Status.PENDING  # nothing picks it up by itself
+
+    assert pdfjobs.recover_stalled() == (0, 1)
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        pdf.refresh_from_db()
+        if pdf.status in (PlanPdf.Status.READY, PlanPdf.Status.FAILED):
+            break
+        time.sleep(0.2)
+    assert pdf.status == PlanPdf.Status.READY, pdf.error
+    assert pdf.started_at is not None
+    assert pdf.file.name.endswith(".pdf")
