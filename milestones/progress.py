@@ -124,7 +124,7 @@ class ReportStatus:
 
     LABELS = {
         NOT_STARTED: _("Not started"),
-        OPEN: _("Open"),
+        OPEN: _("Open for reporting"),
         SUBMITTED: _("Submitted"),
         LATE: _("Submitted late"),
         OVERDUE: _("Overdue"),
