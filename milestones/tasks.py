@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from . import reminders, scoring_reminders, services
+from . import progress, reminders, scoring_reminders, services
 
 logger = logging.getLogger(__name__)
 
@@ -22,3 +22,5 @@ def send_due_reminders_task():
     logger.info("Deadline reminders sent: %s", count)
     scoring = scoring_reminders.send_scoring_reminders()
     logger.info("Scoring reminders sent: %s", scoring)
+    reports = progress.send_report_reminders()
+    logger.info("Progress report reminders sent: %s", reports)
