@@ -290,13 +290,24 @@ def contacts_edit(request, slug):
             data.get(f"{prefix}-{name}", "").strip() for name in form.fields
         )
         if blank:
-            form = ContactForm(instance=instance, prefix=prefix)
-        forms.append({"task": task, "role": role, "form": form, "blank": blank})
+            # Emptying every field of a filled slot removes that contact.
+            form = ContactForm(prefix=prefix)
+        forms.append(
+            {
+                "task": task,
+                "role": role,
+                "form": form,
+                "blank": blank,
+                "cleared": instance if blank else None,
+            }
+        )
     if request.method == "POST":
         if all(f["blank"] or f["form"].is_valid() for f in forms):
             with _frozen_refused(request, plan), transaction.atomic():
                 services.lock_editable(plan)
                 for slot in forms:
+                    if slot["cleared"] is not None:
+                        slot["cleared"].delete()
                     if slot["blank"]:
                         continue
                     contact = slot["form"].save(commit=False)

@@ -101,6 +101,15 @@ def test_contact_valid_phone_is_saved(member, phone):
     assert Contact.objects.get().phone == phone
 
 
+def test_contact_emptied_is_removed_and_others_kept(member):
+    assert _contacts(member).status_code == 302
+    data = {f"unit-responsible-{k}": "" for k in person()}
+    data.update({f"unit-contact-{k}": v for k, v in person(name="李四").items()})
+    response = member.post(reverse("plans:contacts", args=["zhejiang"]), data)
+    assert response.status_code == 302
+    assert list(Contact.objects.values_list("role", "name")) == [("contact", "李四")]
+
+
 def test_contact_malformed_email_is_refused(member):
     response = _contacts(member, email="zhang@")
     assert "email" in response.context["slots"][0]["form"].errors
