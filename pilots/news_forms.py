@@ -25,7 +25,7 @@ class NewsPostForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     tasks = TaskChoiceField(
-        label=_("Tasks"),
+        label=_("Pilot tasks"),
         queryset=Task.objects.select_related("unit"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),

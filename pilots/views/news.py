@@ -52,7 +52,9 @@ def news_edit(request, pk):
 
 def _edit(request, post):
     form = NewsPostForm(request.POST or None, instance=post)
-    image_form = NewsImageForm(request.POST or None, request.FILES or None)
+    image_form = NewsImageForm(
+        request.POST or None, request.FILES or None, prefix="image"
+    )
     if request.method == "POST" and form.is_valid() and image_form.is_valid():
         news.save_post(
             post=form.save(commit=False),
