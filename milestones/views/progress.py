@@ -57,16 +57,18 @@ def progress_overview(request):
     if request.user.is_unit_member:
         return redirect("milestones:progress_unit", request.user.unit.slug)
     batch = _current_batch()
+    schedule = progress.schedule_for(batch)
     rows = progress.period_rows(
         batch=batch,
         units=_units_for(request.user, batch),
         today=timezone.localdate(),
+        periods=progress.report_periods(batch, schedule),
     )
     rows.sort(key=lambda row: (STATUS_RANK[row.status], row.period.start))
     return render(
         request,
         "milestones/progress_overview.html",
-        {"batch": batch, "rows": rows, "schedule": progress.schedule_for(batch)},
+        {"batch": batch, "rows": rows, "schedule": schedule},
     )
 
 
