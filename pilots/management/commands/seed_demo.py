@@ -17,7 +17,13 @@ from django.utils import timezone
 from pilots.models import Batch, Department, PilotUnit, User
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - printed in the README on purpose
-DEMO_MODULES = ["plans.demo", "reviews.demo", "milestones.demo", "pilots.demo_messages"]
+DEMO_MODULES = [
+    "plans.demo",
+    "reviews.demo",
+    "milestones.demo",
+    "pilots.demo_messages",
+    "pilots.demo_news",
+]
 
 # (username, full name, expertise, affiliation slug)
 EXPERTS = [
