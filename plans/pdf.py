@@ -8,7 +8,6 @@ models: the caller maps a plan version onto these dataclasses.
 """
 
 import datetime
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -16,7 +15,9 @@ from pathlib import Path
 from django.template import Context, Engine
 from django.utils.safestring import mark_safe
 
+from plans import textformat
 from plans.gantt import GanttRow, gantt_svg
+from plans.textformat import Block
 
 PDF_TEMPLATES = Path(__file__).resolve().parent.parent / "templates/plans/pdf"
 CSS_FILE = PDF_TEMPLATES / "plan.css"
@@ -147,46 +148,19 @@ def outline_sections(texts):
     )
 
 
-@dataclass(frozen=True)
-class Block:
-    kind: str  # "paragraph", "bullets" or "numbered"
-    items: tuple[str, ...]
-
-
-_BULLET = re.compile(r"^[-*•]\s+")
-_NUMBERED = re.compile(r"^\d+[.、．)）]\s*")
-
-
 def text_blocks(text):
-    """Plain text → blocks: paragraphs split on blank lines; runs of lines starting
-    with "- " become a bullet list, with "1. " (or "1、") a numbered list. Lines of
-    one paragraph are joined without a space (Chinese has none between lines); a
-    plain line right after a list item continues that item."""
-    blocks = []
-    for chunk in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip()):
-        kind, items = None, []
-        for raw in chunk.split("\n"):
-            line = raw.strip()
-            if not line:
-                continue
-            if _BULLET.match(line):
-                line_kind, line = "bullets", _BULLET.sub("", line)
-            elif _NUMBERED.match(line):
-                line_kind, line = "numbered", _NUMBERED.sub("", line)
-            elif kind is None:
-                line_kind = "paragraph"
-            else:
-                items[-1] += line  # continues the paragraph or the list item
-                continue
-            if line_kind == kind and kind != "paragraph":
-                items.append(line)
-                continue
-            if kind is not None:
-                blocks.append(Block(kind, tuple(items)))
-            kind, items = line_kind, [line]
-        if kind is not None:
-            blocks.append(Block(kind, tuple(items)))
-    return blocks
+    """The blocks of plans.textformat, set for print: a paragraph's lines (and a
+    list item's) run on without a break or a space, as Chinese prose does, so a
+    text pasted with hard line breaks still fills the justified line."""
+    return [
+        Block(
+            block.kind,
+            ("".join(block.items),)
+            if block.kind == "paragraph"
+            else tuple(item.replace("\n", "") for item in block.items),
+        )
+        for block in textformat.text_blocks(text)
+    ]
 
 
 def _contact_rows(document):

@@ -1,51 +1,71 @@
-"""Our own small formatter for the plan's long texts: paragraphs and lists.
+"""Our own small markup for long texts (plan sections, news): paragraphs and lists.
 
-Everything the user typed is escaped; the only markup is the one we add. Blank
-lines separate paragraphs; lines starting with "- " or "* " make a bulleted list,
-lines starting with "1. " (any number) a numbered one.
+One parser, `text_blocks`, for the web page and the PDF alike. Blank lines
+separate paragraphs; lines starting with "- ", "* " or "• " make a bulleted list,
+lines starting with "1. ", "1、" or "1）" a numbered one ("2020.5" is a number,
+not a list item); a plain line right after a list item continues that item.
+Everything the user typed is escaped; the only markup is the one we add.
 """
 
 import re
+from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
-NUMBERED = re.compile(r"^\s*\d+[.、)]\s*(.*)$")
+BULLET = re.compile(r"^[-*•]\s+")
+NUMBERED = re.compile(r"^\d+(?:[.．)）](?!\d)|、)\s*")
 
 
-def _blocks(text):
-    """Yield (kind, lines): kind is "p", "ul" or "ol"."""
-    kind, lines = None, []
-    for raw in text.replace("\r\n", "\n").split("\n"):
-        line = raw.rstrip()
-        if not line.strip():
-            if lines:
-                yield kind, lines
-            kind, lines = None, []
-            continue
-        bullet, numbered = BULLET.match(line), NUMBERED.match(line)
-        if bullet:
-            line_kind, content = "ul", bullet.group(1)
-        elif numbered:
-            line_kind, content = "ol", numbered.group(1)
-        else:
-            line_kind, content = "p", line.strip()
-        if lines and line_kind != kind:
-            yield kind, lines
-            lines = []
-        kind = line_kind
-        lines.append(content)
-    if lines:
-        yield kind, lines
+@dataclass(frozen=True)
+class Block:
+    kind: str  # "paragraph", "bullets" or "numbered"
+    # A paragraph's lines as typed; a list's items (an item's own line breaks
+    # kept as "\n").
+    items: tuple[str, ...]
+
+
+def text_blocks(text):
+    blocks = []
+    for chunk in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").strip()):
+        kind, items = None, []
+        for raw in chunk.split("\n"):
+            line = raw.strip()
+            if not line:
+                continue
+            if BULLET.match(line):
+                line_kind, line = "bullets", BULLET.sub("", line)
+            elif NUMBERED.match(line):
+                line_kind, line = "numbered", NUMBERED.sub("", line)
+            elif kind in (None, "paragraph"):
+                line_kind = "paragraph"
+            else:
+                items[-1] += "\n" + line  # continues the list item
+                continue
+            if line_kind == kind:
+                items.append(line)
+                continue
+            if kind is not None:
+                blocks.append(Block(kind, tuple(items)))
+            kind, items = line_kind, [line]
+        if kind is not None:
+            blocks.append(Block(kind, tuple(items)))
+    return blocks
+
+
+def _lines(text):
+    return "<br>".join(escape(line) for line in text.split("\n"))
 
 
 def render_text(text):
+    """The blocks as HTML for the web: a typed line break stays a line break."""
+    tags = {"bullets": "ul", "numbered": "ol"}
     parts = []
-    for kind, lines in _blocks(text or ""):
-        if kind == "p":
-            parts.append("<p>" + "<br>".join(escape(line) for line in lines) + "</p>")
+    for block in text_blocks(text):
+        if block.kind == "paragraph":
+            parts.append("<p>" + _lines("\n".join(block.items)) + "</p>")
         else:
-            items = "".join(f"<li>{escape(line)}</li>" for line in lines)
-            parts.append(f"<{kind}>{items}</{kind}>")
+            tag = tags[block.kind]
+            items = "".join(f"<li>{_lines(item)}</li>" for item in block.items)
+            parts.append(f"<{tag}>{items}</{tag}>")
     return mark_safe("\n".join(parts))  # noqa: S308 - every user string is escaped

@@ -309,3 +309,16 @@ def test_plan_list_for_a_department_shows_only_supervised_units(
     slugs = [row["unit"].slug for row in rows]
     assert "zhejiang" in slugs
     assert len(slugs) < 11
+
+
+def test_render_text_continues_a_list_item_and_keeps_dated_lines_as_text():
+    html = render_text("- 甲\n  甲的续行\n\n2020.5 完成建设\n3、三")
+    assert html == (
+        "<ul><li>甲<br>甲的续行</li></ul>\n<p>2020.5 完成建设</p>\n<ol><li>三</li></ol>"
+    )
+
+
+def test_render_text_escapes_what_was_typed():
+    assert render_text("<b>x</b>\n- <i>") == (
+        "<p>&lt;b&gt;x&lt;/b&gt;</p>\n<ul><li>&lt;i&gt;</li></ul>"
+    )
