@@ -168,11 +168,18 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         constraints = [
+            # Two partial constraints rather than one with nulls_distinct=False,
+            # which SQLite (the embedded default) cannot enforce.
             models.UniqueConstraint(
                 fields=["plan", "task", "role"],
+                condition=models.Q(task__isnull=False),
                 name="one_contact_per_task_role",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "role"],
+                condition=models.Q(task__isnull=True),
+                name="one_unit_contact_per_role",
+            ),
         ]
 
     def __str__(self):

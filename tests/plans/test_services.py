@@ -2,13 +2,14 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
 from milestones.models import DeadlineKind, Extension
 from pilots.models import PilotUnit, User
 from plans import services
-from plans.models import Plan, PlanSection, PlanTransition, Status
+from plans.models import Contact, Plan, PlanSection, PlanTransition, Status
 from plans.textformat import render_text
 from tests.conftest import client_for, make_user
 
@@ -322,3 +323,18 @@ def test_render_text_escapes_what_was_typed():
     assert render_text("<b>x</b>\n- <i>") == (
         "<p>&lt;b&gt;x&lt;/b&gt;</p>\n<ul><li>&lt;i&gt;</li></ul>"
     )
+
+
+@pytest.mark.django_db
+def test_a_plan_has_one_unit_contact_per_role_and_one_per_task_role(zhejiang):
+    plan = current_plan(zhejiang)
+    task = zhejiang.tasks.first()
+    fields = {"name": "张三", "post": "处长", "phone": "13812345678", "email": "a@b.cn"}
+    Contact.objects.create(plan=plan, task=None, role="responsible", **fields)
+    Contact.objects.create(plan=plan, task=task, role="responsible", **fields)
+    for duplicate_task in (None, task):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Contact.objects.create(
+                plan=plan, task=duplicate_task, role="responsible", **fields
+            )
+    assert Contact.objects.count() == 2
