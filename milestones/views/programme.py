@@ -1,3 +1,196 @@
-"""The office edits the timeline, the reporting cadence and the reminders."""
+"""The office edits the timeline, the deadline extensions and the reminders."""
 
-urlpatterns = []
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from pilots.models import Batch, User
+from pilots.permissions import role_required
+
+from .. import programme
+from ..models import Extension, ReminderRule
+from ..programme_forms import ExtensionForm, ReminderRuleForm, TimelineForm
+
+office_only = role_required(User.Role.OFFICE)
+
+
+def _current_batch():
+    batch = Batch.objects.current()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@office_only
+def programme_home(request):
+    batch = _current_batch()
+    return render(
+        request,
+        "milestones/programme_home.html",
+        {
+            "batch": batch,
+            "extension_count": Extension.objects.filter(batch=batch).count(),
+            "rule_count": ReminderRule.objects.filter(active=True).count(),
+        },
+    )
+
+
+@office_only
+def programme_timeline(request):
+    batch = _current_batch()
+    form = TimelineForm(request.POST or None, instance=batch)
+    if request.method == "POST" and form.is_valid():
+        programme.update_timeline(batch=batch, dates=form.cleaned_data)
+        messages.success(request, _("The timeline was saved."))
+        return redirect("milestones:programme_timeline")
+    return render(
+        request, "milestones/programme_timeline.html", {"form": form, "batch": batch}
+    )
+
+
+@office_only
+def programme_extensions(request):
+    batch = _current_batch()
+    form = ExtensionForm(request.POST or None, batch=batch)
+    if request.method == "POST" and form.is_valid():
+        programme.grant_extension(batch=batch, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Deadline extended."))
+        return redirect("milestones:programme_extensions")
+    extensions = Extension.objects.filter(batch=batch).select_related(
+        "unit", "granted_by"
+    )
+    return render(
+        request,
+        "milestones/programme_extensions.html",
+        {
+            "form": form,
+            "batch": batch,
+            "extensions": extensions.order_by("unit__order"),
+        },
+    )
+
+
+@office_only
+def programme_extension_edit(request, pk):
+    batch = _current_batch()
+    extension = get_object_or_404(
+        Extension.objects.select_related("unit"), pk=pk, batch=batch
+    )
+    initial = {
+        "unit": extension.unit,
+        "kind": extension.kind,
+        "due": extension.due,
+        "reason": extension.reason,
+    }
+    form = ExtensionForm(request.POST or None, initial=initial, batch=batch, fixed=True)
+    if request.method == "POST" and form.is_valid():
+        programme.grant_extension(batch=batch, user=request.user, **form.cleaned_data)
+        messages.success(request, _("The extension was changed."))
+        return redirect("milestones:programme_extensions")
+    return render(
+        request,
+        "milestones/programme_extension_form.html",
+        {"form": form, "extension": extension},
+    )
+
+
+@office_only
+@require_POST
+def programme_extension_remove(request, pk):
+    extension = get_object_or_404(Extension, pk=pk, batch=_current_batch())
+    programme.remove_extension(extension=extension)
+    messages.success(request, _("The extension was removed."))
+    return redirect("milestones:programme_extensions")
+
+
+def _when(days):
+    if days > 0:
+        return ngettext("%(count)s day before", "%(count)s days before", days) % {
+            "count": days
+        }
+    if days == 0:
+        return _("on the day")
+    return ngettext("%(count)s day overdue", "%(count)s days overdue", -days) % {
+        "count": -days
+    }
+
+
+@office_only
+def programme_rules(request):
+    rules = list(ReminderRule.objects.order_by("kind", "-days_before"))
+    for rule in rules:
+        rule.when = _when(rule.days_before)
+    return render(request, "milestones/programme_rules.html", {"rules": rules})
+
+
+def _rule_form(request, rule):
+    batch = _current_batch()
+    form = ReminderRuleForm(
+        request.POST or None,
+        instance=rule,
+        batch=batch,
+        unit=batch.units.order_by("order").first(),
+    )
+    if request.method == "POST" and form.is_valid() and "preview" not in request.POST:
+        programme.save_rule(rule=form.save(commit=False))
+        messages.success(request, _("The reminder rule was saved."))
+        return redirect("milestones:programme_rules")
+    return render(
+        request, "milestones/programme_rule_form.html", {"form": form, "rule": rule}
+    )
+
+
+@office_only
+def programme_rule_create(request):
+    return _rule_form(request, None)
+
+
+@office_only
+def programme_rule_edit(request, pk):
+    return _rule_form(request, get_object_or_404(ReminderRule, pk=pk))
+
+
+@office_only
+@require_POST
+def programme_rule_deactivate(request, pk):
+    rule = get_object_or_404(ReminderRule, pk=pk)
+    programme.deactivate_rule(rule=rule)
+    messages.success(request, _("The reminder rule was deactivated."))
+    return redirect("milestones:programme_rules")
+
+
+urlpatterns = [
+    path("programme/", programme_home, name="programme_home"),
+    path("programme/timeline/", programme_timeline, name="programme_timeline"),
+    path("programme/extensions/", programme_extensions, name="programme_extensions"),
+    path(
+        "programme/extensions/<int:pk>/",
+        programme_extension_edit,
+        name="programme_extension_edit",
+    ),
+    path(
+        "programme/extensions/<int:pk>/remove/",
+        programme_extension_remove,
+        name="programme_extension_remove",
+    ),
+    path("programme/reminders/", programme_rules, name="programme_rules"),
+    path(
+        "programme/reminders/new/",
+        programme_rule_create,
+        name="programme_rule_create",
+    ),
+    path(
+        "programme/reminders/<int:pk>/",
+        programme_rule_edit,
+        name="programme_rule_edit",
+    ),
+    path(
+        "programme/reminders/<int:pk>/deactivate/",
+        programme_rule_deactivate,
+        name="programme_rule_deactivate",
+    ),
+]

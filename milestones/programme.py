@@ -1,0 +1,143 @@
+"""The office's programme settings outside the admin: the batch's timeline (the
+programme-wide deadlines read by milestones.deadlines), extensions per unit, and
+the reminder rules with their text.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from pilots.models import User
+from plans import services as plan_services
+
+from .deadlines import due_date
+from .models import DeadlineKind, Extension, ReminderKind, ReminderRule
+from .services import notify
+
+TIMELINE_FIELDS = [
+    "launch_date",
+    "plan_due",
+    "implementation_start",
+    "implementation_end",
+    "midterm_start",
+    "midterm_end",
+    "acceptance_due",
+    "promotion_from",
+]
+
+
+@transaction.atomic
+def update_timeline(*, batch, dates):
+    """Write the batch's dates (validated by the form). Saved through the ORM, so
+    the public pages' cache is dropped by its signal."""
+    for name in TIMELINE_FIELDS:
+        setattr(batch, name, dates[name])
+    batch.save(update_fields=TIMELINE_FIELDS)
+
+
+# ------------------------------------------------------------------ extensions
+
+
+def _unit_members(unit):
+    return list(User.objects.filter(role=User.Role.UNIT, unit=unit, is_active=True))
+
+
+@transaction.atomic
+def grant_extension(*, batch, unit, kind, due, reason, user):
+    """Grant or change one unit's extension of one deadline.
+
+    The plan deadline goes through plans.services.grant_extension, which tells the
+    unit in the plan's own words and links the plan; the others are told here.
+    """
+    if kind == DeadlineKind.PLAN:
+        plan = plan_services.plan_for(batch=batch, unit=unit)
+        return plan_services.grant_extension(
+            plan=plan, due=due, reason=reason, user=user
+        )
+    extension, _created = Extension.objects.update_or_create(
+        batch=batch,
+        unit=unit,
+        kind=kind,
+        defaults={"due": due, "reason": reason, "granted_by": user},
+    )
+    label = DeadlineKind(kind).label
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Your deadline for %(deadline)s was extended") % {"deadline": label}
+        body = _("The new due date is %(due)s.") % {"due": date_format(due, "Y-m-d")}
+        if reason.strip():
+            body += "\n\n" + _("Reason: %(reason)s") % {"reason": reason.strip()}
+    notify(
+        recipients=_unit_members(unit),
+        kind="extension",
+        title=title,
+        body=body,
+        url=reverse("milestones:timeline"),
+        dedupe_key=f"extension:{extension.pk}:{due}",
+    )
+    return extension
+
+
+@transaction.atomic
+def remove_extension(*, extension):
+    """The unit is back on the programme-wide date; its members are told."""
+    batch, unit, kind = extension.batch, extension.unit, extension.kind
+    extension.delete()
+    due = due_date(batch=batch, unit=unit, kind=kind)
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Your extension for %(deadline)s was withdrawn") % {
+            "deadline": DeadlineKind(kind).label
+        }
+        body = _("The due date is again the programme's date, %(due)s.") % {
+            "due": date_format(due, "Y-m-d")
+        }
+    notify(
+        recipients=_unit_members(unit),
+        kind="extension_removed",
+        title=title,
+        body=body,
+        url=reverse("milestones:timeline"),
+    )
+
+
+# ------------------------------------------------------------------ reminder rules
+
+
+def sample_context(*, kind, days_before, batch, unit, today=None):
+    """The context a reminder renders with (as in reminders._message), for a
+    sample unit whose deadline lies `days_before` days from today."""
+    today = today or timezone.localdate()
+    due = today + datetime.timedelta(days=days_before)
+    return {
+        "unit": unit.label if unit else "",
+        "batch": batch.label if batch else "",
+        "due": due,
+        "days": days_before,
+        "overdue_days": -days_before,
+        "deadline": str(ReminderKind(kind).label),
+    }
+
+
+def render_rule(*, subject, body, context):
+    """(subject, body) as a reminder sends them; raises TemplateSyntaxError."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = Context(context, autoescape=False)
+        return (
+            Template(subject).render(context).strip(),
+            Template(body).render(context).strip(),
+        )
+
+
+def save_rule(*, rule):
+    """Save a rule the form validated (the text already rendered once)."""
+    rule.save()
+    return rule
+
+
+def deactivate_rule(*, rule):
+    ReminderRule.objects.filter(pk=rule.pk).update(active=False)

@@ -1,0 +1,165 @@
+"""Forms of the office's programme settings: they validate; programme.py writes."""
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.template import TemplateSyntaxError
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from pilots.models import Batch
+
+from . import programme
+from .models import DeadlineKind, ReminderRule
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# (earlier, later, strictly): the order of notice 五's milestones.
+DATE_ORDER = [
+    ("launch_date", "plan_due", False),
+    ("launch_date", "implementation_start", False),
+    ("implementation_start", "implementation_end", True),
+    ("implementation_start", "midterm_start", False),
+    ("midterm_start", "midterm_end", False),
+    ("midterm_end", "implementation_end", False),
+    ("midterm_end", "acceptance_due", False),
+    ("acceptance_due", "promotion_from", False),
+]
+
+
+class TimelineForm(forms.ModelForm):
+    class Meta:
+        model = Batch
+        fields = programme.TIMELINE_FIELDS
+        widgets = dict.fromkeys(programme.TIMELINE_FIELDS, DATE)
+
+    def clean(self):
+        cleaned = super().clean()
+        for earlier, later, strictly in DATE_ORDER:
+            first, second = cleaned.get(earlier), cleaned.get(later)
+            if first is None or second is None or later in self.errors:
+                continue
+            if second < first or (strictly and second == first):
+                message = (
+                    _("“%(this)s” must come after “%(other)s” (%(date)s).")
+                    if strictly
+                    else _("“%(this)s” cannot be earlier than “%(other)s” (%(date)s).")
+                )
+                self.add_error(
+                    later,
+                    message
+                    % {
+                        "this": self.fields[later].label,
+                        "other": self.fields[earlier].label,
+                        "date": date_format(first, "Y-m-d"),
+                    },
+                )
+        return cleaned
+
+
+class ExtensionForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+    kind = forms.ChoiceField(label=_("Deadline"), choices=DeadlineKind.choices)
+    due = forms.DateField(label=_("Extended until"), widget=DATE)
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, batch, fixed=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.batch = batch
+        self.fields["unit"].queryset = batch.units.all()
+        if fixed:
+            # Changing an extension: only its date and reason.
+            self.fields["unit"].disabled = True
+            self.fields["kind"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, due = cleaned.get("kind"), cleaned.get("due")
+        if kind and due:
+            programme_date = getattr(self.batch, DeadlineKind(kind).value)
+            if due <= programme_date:
+                self.add_error(
+                    "due",
+                    _(
+                        "An extension must be later than the programme's date for "
+                        "this deadline (%(date)s)."
+                    )
+                    % {"date": date_format(programme_date, "Y-m-d")},
+                )
+        return cleaned
+
+
+class ReminderRuleForm(forms.ModelForm):
+    """The subject and body are rendered once here, as a reminder would render
+    them, so a template error shows now and not in tomorrow's scan."""
+
+    class Meta:
+        model = ReminderRule
+        fields = ["kind", "days_before", "subject", "body", "active"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        error_messages = {
+            NON_FIELD_ERRORS: {
+                "unique_together": _(
+                    "There is already a rule for this deadline with this lead "
+                    "time: edit that one instead."
+                )
+            }
+        }
+        help_texts = {
+            "body": _(
+                "Django template text. Available: {{ unit }}, {{ batch }}, "
+                "{{ due|date:'Y-m-d' }}, {{ days }} (days left), {{ overdue_days }} "
+                "and {{ deadline }}."
+            )
+        }
+
+    def __init__(self, *args, batch, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.batch, self.unit = batch, unit
+        self.preview = None
+        if not self.is_bound and self.instance.pk:
+            self.preview = self._render_saved()
+
+    def _render_saved(self):
+        """What the saved rule sends, shown before any change."""
+        rule = self.instance
+        context = programme.sample_context(
+            kind=rule.kind,
+            days_before=rule.days_before,
+            batch=self.batch,
+            unit=self.unit,
+        )
+        try:
+            return programme.render_rule(
+                subject=rule.subject, body=rule.body, context=context
+            )
+        except TemplateSyntaxError:
+            return None
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, days = cleaned.get("kind"), cleaned.get("days_before")
+        texts = {name: cleaned.get(name) for name in ("subject", "body")}
+        if kind is None or days is None or None in texts.values():
+            return cleaned
+        context = programme.sample_context(
+            kind=kind, days_before=days, batch=self.batch, unit=self.unit
+        )
+        for name, text in texts.items():
+            try:
+                programme.render_rule(subject=text, body="", context=context)
+            except TemplateSyntaxError as error:
+                self.add_error(
+                    name,
+                    _(
+                        "This text is not a valid template: %(error)s. Write "
+                        "variables as {{ unit }} and check every {%% … %%} tag."
+                    )
+                    % {"error": error},
+                )
+        if not self.errors:
+            self.preview = programme.render_rule(context=context, **texts)
+            if not self.preview[0]:
+                self.add_error("subject", _("The subject is empty once filled in."))
+        return cleaned
