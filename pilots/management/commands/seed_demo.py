@@ -21,6 +21,7 @@ DEMO_MODULES = [
     "plans.demo",
     "reviews.demo",
     "milestones.demo",
+    "milestones.demo_progress",
     "pilots.demo_messages",
     "pilots.demo_news",
 ]
