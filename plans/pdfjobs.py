@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 
 # A 30-page plan renders in about 2 s; a render older than this has lost its worker.
 STALLED_AFTER = datetime.timedelta(minutes=15)
+# Draft PDFs show a moment of a moving text: after this long they are deleted,
+# file and row (a new request renders the draft again). Version PDFs are kept.
+DRAFT_PDFS_KEPT = datetime.timedelta(days=7)
 # A pending PDF whose task message was lost (broker down at request time) is sent
 # again after this long.
 REQUEUE_AFTER = datetime.timedelta(minutes=2)
@@ -158,3 +161,21 @@ def recover_stalled(*, now=None):
     for pk in waiting:
         render_pdf_task.delay(pk)
     return failed, len(waiting)
+
+
+def delete_old_drafts(*, now=None):
+    """Delete finished draft PDFs older than DRAFT_PDFS_KEPT with their files.
+    Returns how many were deleted."""
+    now = now or timezone.now()
+    old = PlanPdf.objects.filter(
+        version__isnull=True,
+        status__in=[Status.READY, Status.FAILED],
+        created_at__lt=now - DRAFT_PDFS_KEPT,
+    )
+    deleted = 0
+    for pdf in old:
+        if pdf.file:
+            pdf.file.delete(save=False)
+        pdf.delete()
+        deleted += 1
+    return deleted

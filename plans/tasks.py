@@ -16,8 +16,12 @@ def render_pdf_task(pdf_id):
 
 @shared_task(name="plans.recover_stalled_pdfs")
 def recover_stalled_pdfs_task():
+    """Every five minutes: unstick PDFs, drop old draft renders."""
     failed, requeued = pdfjobs.recover_stalled()
     if failed or requeued:
         logger.warning(
             "Plan PDFs: %s stalled marked failed, %s requeued", failed, requeued
         )
+    deleted = pdfjobs.delete_old_drafts()
+    if deleted:
+        logger.info("Plan PDFs: %s old draft renders deleted", deleted)

@@ -2,9 +2,11 @@
 offered), a pending one whose task message was lost is enqueued again."""
 
 import datetime
+import os
 import time
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from pilots.models import PilotUnit, User
@@ -27,7 +29,7 @@ def _pdf(plan, version, status, **fields):
     return PlanPdf.objects.create(
         plan=plan,
         version=version,
-        number=version.number,
+        number=version.number if version else 9,
         content_hash=f"{PlanPdf.objects.count():064d}",
         status=status,
         **fields,
@@ -87,3 +89,26 @@ def test_a_pending_pdf_whose_message_was_lost_is_rendered_after_recovery(
     assert pdf.status == PlanPdf.Status.READY, pdf.error
     assert pdf.started_at is not None
     assert pdf.file.name.endswith(".pdf")
+
+
+@pytest.mark.django_db
+def test_old_draft_pdfs_are_deleted_with_their_files_and_versions_kept(
+    settings, tmp_path
+):
+    settings.VAR_DIR = tmp_path
+    plan, version = _submitted_version()
+    now = timezone.now()
+    old_draft = _pdf(plan, None, PlanPdf.Status.READY, draft_content={})
+    old_draft.file.save("old.pdf", ContentFile(b"%PDF-1.4 old"))
+    path = old_draft.file.path
+    recent_draft = _pdf(plan, None, PlanPdf.Status.READY, draft_content={})
+    old_version = _pdf(plan, version, PlanPdf.Status.READY)
+    PlanPdf.objects.filter(pk__in=[old_draft.pk, old_version.pk]).update(
+        created_at=now - datetime.timedelta(days=8)
+    )
+    assert pdfjobs.delete_old_drafts(now=now) == 1
+    assert set(PlanPdf.objects.values_list("pk", flat=True)) == {
+        recent_draft.pk,
+        old_version.pk,
+    }
+    assert not os.path.exists(path)
