@@ -28,6 +28,7 @@ class PublicMessageForm(forms.ModelForm):
         model = PublicMessage
         fields = ["kind", "notice", "unit", "subject", "body", "name", "email"]
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+        labels = {"name": gettext_lazy("Your name")}
         help_texts = {
             "name": gettext_lazy("Never shown on the portal."),
             "email": gettext_lazy(

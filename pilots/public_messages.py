@@ -147,9 +147,9 @@ def flood_refusal(*, client, now=None):
         }
     if counts["client_day"] >= PER_CLIENT_PER_DAY:
         return _(
-            "You have sent %(count)s messages today, the most we accept from one "
-            "sender in a day. Please try again tomorrow; what you typed is kept "
-            "below."
+            "You have sent %(count)s messages in the last 24 hours, the most we "
+            "accept from one sender. Please try again later; what you typed is "
+            "kept below."
         ) % {"count": counts["client_day"]}
     return None
 

@@ -179,7 +179,7 @@ def test_message_form_day_limit_refuses_the_twenty_first(client):
     with time_machine.travel(start + datetime.timedelta(hours=6), tick=False):
         response = client.post(NEW, form_data())
 
-    assert "您今天已发送 20 条留言" in response.content.decode()
+    assert "您在 24 小时内已发送 20 条留言" in response.content.decode()
     assert PublicMessage.objects.count() == 20
 
 
