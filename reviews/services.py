@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from milestones import checks
 from milestones.services import notify
 from pilots.models import User
 from plans import services as plan_services
@@ -394,6 +395,14 @@ def decide(*, submission, outcome, opinion, show_expert_names, user):
             )
         except plan_services.PlanError as error:
             raise ReviewError(str(error)) from None
+    if submission.check_material_id is not None:
+        # Mid-term / acceptance material: its status, result and the unit's
+        # notice are milestones.checks' business.
+        try:
+            checks.record_result(submission=submission, decision=decision)
+        except checks.CheckError as error:
+            raise ReviewError(str(error)) from None
+        return decision
     notify(
         recipients=list(
             User.objects.filter(role=User.Role.UNIT, unit=submission.unit_id)

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from milestones import checks
 from pilots.models import Batch, PilotUnit, User
 from pilots.permissions import role_required
 from plans import services as plan_services
@@ -120,7 +121,10 @@ def round_detail(request, pk):
 @require_POST
 def round_add_submissions(request, pk):
     round_ = get_object_or_404(Round, pk=pk)
-    added = services.add_plan_submissions(round_=round_)
+    if round_.kind == Round.Kind.PLAN:
+        added = services.add_plan_submissions(round_=round_)
+    else:
+        added = checks.add_check_submissions(round_=round_)
     messages.success(request, _("%(n)s submission(s) added.") % {"n": added})
     return redirect("reviews:round", round_.pk)
 
@@ -354,6 +358,9 @@ def assignment_detail(request, pk):
             else None,
             "conflict_form": ConflictForm(),
             "stages": _stages_of(submission),
+            "check": checks.material_view(submission.check_material)
+            if submission.check_material_id
+            else None,
         },
         status=status,
     )

@@ -1,3 +1,319 @@
 """Mid-term check and acceptance material, results and plaques."""
 
-urlpatterns = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pilots.models import Batch, PilotUnit, User
+from pilots.permissions import role_required
+from plans.forms import AttachmentForm
+
+from .. import checks
+from ..checks_forms import MaterialForm, PlaqueForm, TaskAcceptanceForm
+from ..models import CheckEvidence, CheckKind, ChecklistEntry, Plaque
+
+OFFICE = role_required(User.Role.OFFICE)
+READERS = role_required(User.Role.OFFICE, User.Role.DEPARTMENT, User.Role.UNIT)
+
+
+def _kind(kind):
+    if kind not in CheckKind.values:
+        raise Http404
+    return CheckKind(kind)
+
+
+def _batch():
+    batch = Batch.objects.current()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def _get_material_for_user(request, kind, slug):
+    """(unit, batch, material) of unit `slug`; 404 to those who may not read it."""
+    kind = _kind(kind)
+    unit = get_object_or_404(PilotUnit, slug=slug)
+    if not checks.can_view_material(request.user, unit):
+        raise Http404
+    batch = _batch()
+    return unit, batch, checks.material_for(batch=batch, unit=unit, kind=kind)
+
+
+def _edit_context(material, plan, form, evidence_form=None):
+    opens, due = checks.window(
+        batch=material.batch, unit=material.unit, kind=material.kind
+    )
+    return {
+        "material": material,
+        "unit": material.unit,
+        "kind": CheckKind(material.kind),
+        "plan": plan,
+        "form": form,
+        "evidence": list(material.evidence.all()) if material.pk else [],
+        "evidence_form": evidence_form or AttachmentForm(),
+        "refused": checks.refusal(material=material, plan=plan),
+        "opens": opens,
+        "due": due,
+    }
+
+
+def _initial(material, items):
+    """The saved texts and checklist states; items the material does not give yet
+    start from their latest state in the unit's progress reports."""
+    initial = {
+        "self_assessment": material.self_assessment,
+        "goals_met": material.goals_met,
+    }
+    for key, _label, item in items:
+        initial[f"state_{key}"], initial[f"reason_{key}"] = item.state, item.reason
+    if material.pk:
+        for entry in ChecklistEntry.objects.filter(material=material):
+            key = checks.entry_key(entry)
+            initial[f"state_{key}"], initial[f"reason_{key}"] = (
+                entry.state,
+                entry.reason,
+            )
+    return initial
+
+
+def _detail_context(request, unit, batch, material, **extra):
+    kind = CheckKind(material.kind)
+    opens, due = checks.window(batch=batch, unit=unit, kind=kind)
+    result = getattr(material, "result", None) if material.pk else None
+    tasks = list(result.tasks.select_related("task")) if result else []
+    context = {
+        "unit": unit,
+        "kind": kind,
+        **checks.material_view(material),
+        "opens": opens,
+        "due": due,
+        "submission": checks.current_submission(material),
+        "result": result,
+        "tasks": tasks,
+        "plaque": Plaque.objects.filter(batch=batch, unit=unit).first(),
+        "can_edit": checks.can_edit_material(request.user, unit),
+        "plaque_form": PlaqueForm(),
+    }
+    if request.user.is_office:
+        context["task_forms"] = [
+            (
+                t,
+                TaskAcceptanceForm(
+                    initial={"passed": "yes" if t.passed else "no", "remark": t.remark},
+                    prefix=f"t{t.task_id}",
+                ),
+            )
+            for t in tasks
+        ]
+    context.update(extra)
+    return context
+
+
+# ---------------------------------------------------------------- pages
+
+
+@role_required(User.Role.OFFICE, User.Role.UNIT)
+def check_home(request, kind):
+    """The office's overview of all units; a unit member goes to its own page."""
+    kind = _kind(kind)
+    if request.user.is_unit_member:
+        return redirect("milestones:check_detail", kind, request.user.unit.slug)
+    batch = _batch()
+    return render(
+        request,
+        "milestones/checks_overview.html",
+        {"kind": kind, "batch": batch, "rows": checks.overview(batch=batch, kind=kind)},
+    )
+
+
+@READERS
+def check_detail(request, kind, slug):
+    unit, batch, material = _get_material_for_user(request, kind, slug)
+    return render(
+        request,
+        "milestones/checks_detail.html",
+        _detail_context(request, unit, batch, material),
+    )
+
+
+@role_required(User.Role.UNIT)
+def check_edit(request, kind, slug):
+    unit, batch, material = _get_material_for_user(request, kind, slug)
+    if not checks.can_edit_material(request.user, unit):
+        raise Http404
+    plan = checks.approved_plan(batch=batch, unit=unit)
+    items = checks.checklist_items(plan) if plan else []
+    if request.method != "POST":
+        form = MaterialForm(initial=_initial(material, items), items=items)
+        return render(
+            request, "milestones/checks_edit.html", _edit_context(material, plan, form)
+        )
+    form = MaterialForm(request.POST, items=items)
+    if not form.is_valid():
+        context = _edit_context(material, plan, form)
+        return render(request, "milestones/checks_edit.html", context, status=400)
+    try:
+        checks.save_material(
+            material=material,
+            plan=plan,
+            self_assessment=form.cleaned_data["self_assessment"].strip(),
+            goals_met=form.cleaned_data["goals_met"].strip(),
+            states=form.states(),
+        )
+        if "submit" in request.POST:
+            checks.submit_material(material=material, plan=plan, user=request.user)
+    except checks.CheckError as error:
+        form.add_error(None, str(error))
+        context = _edit_context(material, plan, form)
+        return render(request, "milestones/checks_edit.html", context, status=409)
+    messages.success(
+        request,
+        _("Your material was submitted.")
+        if "submit" in request.POST
+        else _("Your draft was saved."),
+    )
+    if "submit" in request.POST:
+        return redirect("milestones:check_detail", kind, slug)
+    return redirect("milestones:check_edit", kind, slug)
+
+
+@role_required(User.Role.UNIT)
+@require_POST
+def check_evidence_add(request, kind, slug):
+    unit, batch, material = _get_material_for_user(request, kind, slug)
+    if not checks.can_edit_material(request.user, unit):
+        raise Http404
+    plan = checks.approved_plan(batch=batch, unit=unit)
+    evidence_form = AttachmentForm(request.POST, request.FILES)
+    if evidence_form.is_valid():
+        try:
+            checks.add_evidence(
+                material=material,
+                plan=plan,
+                upload=evidence_form.cleaned_data["file"],
+                user=request.user,
+            )
+        except checks.CheckError as error:
+            evidence_form.add_error(None, str(error))
+        else:
+            messages.success(request, _("File uploaded."))
+            return redirect("milestones:check_edit", kind, slug)
+    items = checks.checklist_items(plan) if plan else []
+    form = MaterialForm(initial=_initial(material, items), items=items)
+    context = _edit_context(material, plan, form, evidence_form)
+    return render(request, "milestones/checks_edit.html", context, status=400)
+
+
+@role_required(User.Role.UNIT)
+@require_POST
+def check_evidence_remove(request, kind, slug, pk):
+    unit, batch, material = _get_material_for_user(request, kind, slug)
+    if not checks.can_edit_material(request.user, unit) or material.pk is None:
+        raise Http404
+    evidence = get_object_or_404(CheckEvidence, material=material, pk=pk)
+    try:
+        checks.remove_evidence(
+            evidence=evidence, plan=checks.approved_plan(batch=batch, unit=unit)
+        )
+    except checks.CheckError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("File removed."))
+    return redirect("milestones:check_edit", kind, slug)
+
+
+@login_required
+def check_evidence_download(request, pk):
+    """Evidence for those who may read the material, and the experts assigned to it."""
+    evidence = get_object_or_404(
+        CheckEvidence.objects.select_related("material__unit"), pk=pk
+    )
+    if not checks.can_download_evidence(request.user, evidence.material):
+        raise Http404
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.name
+    )
+
+
+# ---------------------------------------------------------------- the office
+
+
+@OFFICE
+@require_POST
+def check_task_acceptance(request, kind, slug):
+    unit, batch, material = _get_material_for_user(request, kind, slug)
+    result = getattr(material, "result", None) if material.pk else None
+    if result is None or material.kind != CheckKind.ACCEPTANCE:
+        raise Http404
+    task_id = request.POST.get("task", "")
+    if not task_id.isdigit() or not result.tasks.filter(task_id=task_id).exists():
+        raise Http404
+    form = TaskAcceptanceForm(request.POST, prefix=f"t{task_id}")
+    if form.is_valid():
+        try:
+            checks.set_task_acceptance(
+                result=result,
+                task_id=int(task_id),
+                passed=form.cleaned_data["passed"],
+                remark=form.cleaned_data["remark"].strip(),
+            )
+        except checks.CheckError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The task's acceptance was saved."))
+            return redirect("milestones:check_detail", kind, slug)
+    context = _detail_context(request, unit, batch, material)
+    context["task_forms"] = [
+        (t, form if str(t.task_id) == task_id else f) for t, f in context["task_forms"]
+    ]
+    return render(request, "milestones/checks_detail.html", context, status=400)
+
+
+@OFFICE
+@require_POST
+def check_plaque(request, kind, slug):
+    unit, batch, material = _get_material_for_user(request, kind, slug)
+    if CheckKind(material.kind) != CheckKind.ACCEPTANCE:
+        raise Http404
+    form = PlaqueForm(request.POST)
+    if form.is_valid():
+        try:
+            checks.record_plaque(
+                batch=batch, unit=unit, user=request.user, **form.cleaned_data
+            )
+        except checks.CheckError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The plaque was recorded."))
+            return redirect("milestones:check_detail", kind, slug)
+    context = _detail_context(request, unit, batch, material, plaque_form=form)
+    return render(request, "milestones/checks_detail.html", context, status=400)
+
+
+urlpatterns = [
+    # Before the <kind>/<slug>/ patterns, which would otherwise take "evidence".
+    path("checks/evidence/<int:pk>/", check_evidence_download, name="check_evidence"),
+    path("checks/<str:kind>/", check_home, name="check_home"),
+    path("checks/<str:kind>/<slug:slug>/", check_detail, name="check_detail"),
+    path("checks/<str:kind>/<slug:slug>/edit/", check_edit, name="check_edit"),
+    path(
+        "checks/<str:kind>/<slug:slug>/evidence/",
+        check_evidence_add,
+        name="check_evidence_add",
+    ),
+    path(
+        "checks/<str:kind>/<slug:slug>/evidence/<int:pk>/remove/",
+        check_evidence_remove,
+        name="check_evidence_remove",
+    ),
+    path(
+        "checks/<str:kind>/<slug:slug>/tasks/",
+        check_task_acceptance,
+        name="check_task_acceptance",
+    ),
+    path("checks/<str:kind>/<slug:slug>/plaque/", check_plaque, name="check_plaque"),
+]
