@@ -32,9 +32,12 @@ def seed(batch, stdout):
     notify(
         recipients=office,
         kind="demo.welcome",
-        title="提醒规则可在管理后台修改（演示）",
-        body="网信办可在“提醒规则”中调整提醒的提前天数和文字。",
-        url=reverse("admin:milestones_reminderrule_changelist"),
+        title="提醒规则可在“项目设置”中修改（演示）",
+        body=(
+            "网信办可在“项目设置 › 提醒规则”中调整提醒的提前天数和文字，"
+            "保存前可预览；时间节点和单位延期也在“项目设置”中维护。"
+        ),
+        url=reverse("milestones:programme_rules"),
         dedupe_key=f"demo:office:{batch.pk}",
         email=False,
     )
