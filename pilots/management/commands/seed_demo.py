@@ -24,6 +24,7 @@ DEMO_MODULES = [
     "milestones.demo_progress",
     "pilots.demo_messages",
     "pilots.demo_news",
+    "milestones.demo_achievements",
 ]
 
 # (username, full name, expertise, affiliation slug)
