@@ -118,6 +118,13 @@ def add_image(*, post, file, alt, caption="", kind="png"):
     return NewsImage.objects.create(post=post, image=file, alt=alt, caption=caption)
 
 
+def remove_image(*, image):
+    """Delete an image and its file; the later images' markers move up by one."""
+    image.delete()
+    # The row is gone either way; a file left behind costs only disk space.
+    transaction.on_commit(lambda: image.image.storage.delete(image.image.name))
+
+
 def publish_now(*, post, now=None):
     now = now or timezone.now()
     _transition(post, "publish", now, publish_at=now)

@@ -76,6 +76,18 @@ def _edit(request, post):
 
 
 @office_only
+@require_POST
+def news_image_remove(request, pk, image_pk):
+    image = get_object_or_404(NewsImage, pk=image_pk, post_id=pk)
+    news.remove_image(image=image)
+    messages.success(
+        request,
+        _("The image is removed. Images are numbered in order: check the markers."),
+    )
+    return redirect("pilots:news_edit", pk=pk)
+
+
+@office_only
 def news_preview(request, pk):
     return _preview(request, _post_for_office(pk))
 
@@ -207,6 +219,11 @@ urlpatterns = [
     path("office/news/new/", news_create, name="news_create"),
     path("office/news/<int:pk>/", news_edit, name="news_edit"),
     path("office/news/<int:pk>/preview/", news_preview, name="news_preview"),
+    path(
+        "office/news/<int:pk>/images/<int:image_pk>/remove/",
+        news_image_remove,
+        name="news_image_remove",
+    ),
     path(
         "office/news/<int:pk>/<str:action>/",
         news_action,

@@ -271,3 +271,41 @@ def test_office_list_query_count_constant(
         response = client.get(reverse("pilots:office_news_list"))
 
     assert response.status_code == 200
+
+
+def test_office_removes_an_image_and_its_file(
+    client, office_user, post, django_capture_on_commit_callbacks
+):
+    first, second = add_png(post, alt="第一张"), add_png(post, alt="第二张")
+    storage, name = first.image.storage, first.image.name
+    client_for(client, office_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("pilots:news_image_remove", args=[post.pk, first.pk])
+        )
+
+    assert response.status_code == 302
+    assert list(post.images.all()) == [second]
+    assert not storage.exists(name)
+    page = client.get(reverse("pilots:news_edit", args=[post.pk])).content.decode()
+    assert "<code>[图片1]</code> / <code>[image 1]</code> · 第二张" in page
+
+
+@pytest.mark.parametrize(
+    "persona", [None, "department_user", "unit_user", "expert_user"]
+)
+def test_image_removal_only_by_the_office(client, request, post, persona):
+    image = add_png(post)
+    if persona:
+        client_for(client, request.getfixturevalue(persona))
+
+    response = client.post(
+        reverse("pilots:news_image_remove", args=[post.pk, image.pk])
+    )
+
+    if persona:
+        assert response.status_code == 403
+    else:
+        assert response["Location"].startswith("/accounts/login/?next=")
+    assert NewsImage.objects.filter(pk=image.pk).exists()
