@@ -7,9 +7,10 @@ models, so the structural rules the column relies on are checked on the parsed t
 the lang attribute, unique ids, one h1 and no skipped heading level, a label for
 every form control, alt text on every image.
 
-Contrast: the colour pairs of static/css/public.css and static/css/portal.css are
-read from the files and computed with the WCAG formula; Bootstrap's own colours the
-pages use are listed with the value checked against Bootstrap's stylesheet.
+Contrast: the colour pairs of static/css/public.css, portal.css and news.css (whose
+news list the home shows) are read from the files and computed with the WCAG
+formula; Bootstrap's own colours the pages use are listed with the value checked
+against Bootstrap's stylesheet.
 """
 
 import datetime
@@ -202,13 +203,14 @@ def _all_rules():
     # The public pages load both files; an ancestor's background may be in either.
     return {
         **_rules(STATIC / "css" / "portal.css"),
+        **_rules(STATIC / "css" / "news.css"),
         **_rules(STATIC / "css" / "public.css"),
     }
 
 
 def _text_pairs():
     every = _all_rules()
-    for name in ("portal.css", "public.css"):
+    for name in ("portal.css", "news.css", "public.css"):
         for selector, props in _rules(STATIC / "css" / name).items():
             if "color" in props and props["color"].startswith("#"):
                 for background in _backgrounds(every, selector):
