@@ -1,0 +1,101 @@
+"""Mid-term check and acceptance services: transitions, reminders hook."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from milestones import checks
+from milestones.models import (
+    CheckKind,
+    CheckMaterial,
+    CheckResult,
+    DeadlineKind,
+    Notification,
+)
+from milestones.reminders import units_with_outstanding
+from pilots.models import Batch
+from reviews import services as review_services
+from reviews.models import Submission
+from tests.milestones.checks_builders import (
+    MIDTERM_DAY,
+    approved_plan,
+    check_round,
+    submitted_material,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan(zhejiang, unit_user, office_user):
+    return approved_plan(zhejiang, unit_user, office_user)
+
+
+@time_machine.travel(MIDTERM_DAY, tick=False)
+def test_second_submission_refused_status_unchanged(plan, zhejiang, unit_user):
+    material = submitted_material(zhejiang, unit_user, plan)
+    stale = CheckMaterial.objects.get(pk=material.pk)
+    stale.status = CheckMaterial.Status.DRAFT
+
+    with pytest.raises(checks.CheckError, match="他人已在此期间修改了该材料"):
+        checks._move(stale, to=CheckMaterial.Status.SUBMITTED)
+    with pytest.raises(checks.CheckError, match="材料已提交，不能再修改"):
+        checks.submit_material(material=material, plan=plan, user=unit_user)
+    assert CheckMaterial.objects.get().status == CheckMaterial.Status.SUBMITTED
+
+
+@time_machine.travel(MIDTERM_DAY, tick=False)
+def test_rejected_material_fails_with_a_result_and_a_notice(
+    plan, zhejiang, unit_user, office_user
+):
+    check_round(
+        office_user,
+        CheckKind.MIDTERM,
+        datetime.date(2021, 2, 1),
+        datetime.date(2021, 3, 31),
+    )
+    material = submitted_material(zhejiang, unit_user, plan)
+    submission = Submission.objects.get()
+
+    review_services.decide(
+        submission=submission,
+        outcome="reject",
+        opinion="进展严重滞后。",
+        show_expert_names=False,
+        user=office_user,
+    )
+
+    material.refresh_from_db()
+    assert material.status == CheckMaterial.Status.FAILED
+    result = CheckResult.objects.get()
+    assert (result.passed, result.grade, result.opinion) == (
+        False,
+        "",
+        "进展严重滞后。",
+    )
+    notices = Notification.objects.filter(recipient=unit_user).exclude(
+        kind="plan_approved"
+    )
+    assert list(notices.values_list("kind", "title")) == [
+        ("check_decision", "中期检查：未通过")
+    ]
+
+
+@time_machine.travel(MIDTERM_DAY, tick=False)
+def test_reminders_skip_units_that_submitted_material_in_one_query(
+    plan, zhejiang, fujian, unit_user
+):
+    batch = Batch.objects.current()
+    checks.material_for(batch=batch, unit=fujian, kind=CheckKind.MIDTERM).save()
+    submitted_material(zhejiang, unit_user, plan)
+
+    with CaptureQueriesContext(connection) as queries:
+        owing = units_with_outstanding(DeadlineKind.MIDTERM, batch)
+
+    assert len(queries) == 1
+    assert zhejiang.pk not in owing and fujian.pk in owing
+    assert len(owing) == batch.units.count() - 1
+    assert zhejiang.pk in units_with_outstanding(DeadlineKind.ACCEPTANCE, batch)
