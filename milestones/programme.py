@@ -110,9 +110,12 @@ def remove_extension(*, extension):
 
 def sample_context(*, kind, days_before, batch, unit, today=None):
     """The context a reminder renders with (as in reminders._message), for a
-    sample unit whose deadline lies `days_before` days from today."""
-    today = today or timezone.localdate()
-    due = today + datetime.timedelta(days=days_before)
+    sample unit: a batch deadline on its date in `batch`; a report or scoring
+    deadline `days_before` days from today."""
+    if batch is not None and kind in DeadlineKind.values:
+        due = getattr(batch, kind)
+    else:
+        due = (today or timezone.localdate()) + datetime.timedelta(days=days_before)
     return {
         "unit": unit.label if unit else "",
         "batch": batch.label if batch else "",
