@@ -37,17 +37,21 @@ EXPERTS = [
 
 
 def demo_batch_dates(today):
-    """Dates relative to today, so deadlines, reminders and the timeline are live."""
+    """Dates relative to today, so deadlines, reminders and the timeline are live.
+
+    The demo programme is in its implementation phase: plans were due long ago
+    (the late ones have extensions, plans.demo), the mid-term check window is
+    open now, acceptance is more than a year away."""
     day = datetime.timedelta(days=1)
     return {
-        "launch_date": today - 30 * day,
-        "plan_due": today + 10 * day,
-        "implementation_start": today - 20 * day,
-        "implementation_end": today + 600 * day,
-        "midterm_start": today + 240 * day,
-        "midterm_end": today + 330 * day,
-        "acceptance_due": today + 600 * day,
-        "promotion_from": today + 640 * day,
+        "launch_date": today - 300 * day,
+        "plan_due": today - 240 * day,
+        "implementation_start": today - 230 * day,
+        "implementation_end": today + 400 * day,
+        "midterm_start": today - 15 * day,
+        "midterm_end": today + 15 * day,
+        "acceptance_due": today + 400 * day,
+        "promotion_from": today + 440 * day,
     }
 
 
