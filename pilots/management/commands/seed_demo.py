@@ -22,6 +22,7 @@ DEMO_MODULES = [
     "reviews.demo",
     "milestones.demo",
     "milestones.demo_progress",
+    "milestones.demo_checks",
     "pilots.demo_messages",
     "pilots.demo_news",
     "milestones.demo_achievements",
