@@ -4,7 +4,7 @@ import logging
 
 from celery import shared_task
 
-from . import progress, reminders, scoring_reminders, services
+from . import digest, progress, reminders, scoring_reminders, services
 
 logger = logging.getLogger(__name__)
 
@@ -24,3 +24,9 @@ def send_due_reminders_task():
     logger.info("Scoring reminders sent: %s", scoring)
     reports = progress.send_report_reminders()
     logger.info("Progress report reminders sent: %s", reports)
+
+
+@shared_task(name="milestones.send_weekly_digest")
+def send_weekly_digest_task():
+    count = digest.send_weekly_digest()
+    logger.info("Weekly digest sent to %s office users", count)

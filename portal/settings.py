@@ -232,6 +232,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "milestones.send_due_reminders",
         "schedule": crontab(hour=8, minute=0),  # CELERY_TIMEZONE: Asia/Shanghai
     },
+    "weekly-digest": {
+        "task": "milestones.send_weekly_digest",
+        # Mondays at 08:00 Asia/Shanghai; once per ISO week whatever runs it.
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
 }
 
 EMAIL_BACKEND = env_str(
