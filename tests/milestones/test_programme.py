@@ -377,3 +377,21 @@ def test_rule_list_shows_lead_times(client, office_user):
     )
     assert "提前7天" in page
     assert "逾期1天" in page
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_rule_list_query_count_constant(
+    client, django_assert_num_queries, office_user, extra
+):
+    for days in range(extra):
+        ReminderRule.objects.create(
+            kind=ReminderKind.MIDTERM, days_before=30 + days, subject="s", body="b"
+        )
+    client_for(client, office_user)
+    url = reverse("milestones:programme_rules")
+    client.get(url)
+    # Session, user, the navigation's unread count, the rules.
+    with django_assert_num_queries(4):
+        response = client.get(url)
+    assert len(response.context["rules"]) == ReminderRule.objects.count()
+    assert ("提前35天" in response.content.decode()) == bool(extra)
