@@ -1,47 +1,43 @@
 from django.urls import path
 
-from . import views
+from .views import editing, pages, pdf, versions, workflow
 
 app_name = "plans"
 
 urlpatterns = [
-    path("", views.plan_list, name="list"),
-    path("mine/", views.my_plan, name="mine"),
-    path("<slug:slug>/", views.plan_detail, name="detail"),
-    path("<slug:slug>/sections/<slug:key>/", views.section_edit, name="section"),
-    path("<slug:slug>/contacts/", views.contacts_edit, name="contacts"),
-    path("<slug:slug>/schedule/", views.schedule_edit, name="schedule"),
-    path("<slug:slug>/deliverables/", views.deliverables_edit, name="deliverables"),
+    path("", pages.plan_list, name="list"),
+    path("mine/", pages.my_plan, name="mine"),
+    path("<slug:slug>/", pages.plan_detail, name="detail"),
+    path("<slug:slug>/sections/<slug:key>/", editing.section_edit, name="section"),
+    path("<slug:slug>/contacts/", editing.contacts_edit, name="contacts"),
+    path("<slug:slug>/schedule/", editing.schedule_edit, name="schedule"),
+    path("<slug:slug>/deliverables/", editing.deliverables_edit, name="deliverables"),
     path(
         "<slug:slug>/<slug:what>/<int:pk>/delete/",
-        views.row_delete,
+        editing.row_delete,
         name="row_delete",
     ),
-    path("<slug:slug>/attachments/", views.attachment_add, name="attachment_add"),
+    path("<slug:slug>/attachments/", editing.attachment_add, name="attachment_add"),
     path(
         "<slug:slug>/attachments/<int:pk>/",
-        views.attachment_download,
+        editing.attachment_download,
         name="attachment",
     ),
-    path("<slug:slug>/submit/", views.submit, name="submit"),
-    path("<slug:slug>/decide/<slug:verb>/", views.decide, name="decide"),
-    path("<slug:slug>/comments/", views.comment_add, name="comment_add"),
+    path("<slug:slug>/submit/", workflow.submit, name="submit"),
+    path("<slug:slug>/decide/<slug:verb>/", workflow.decide, name="decide"),
+    path("<slug:slug>/comments/", workflow.comment_add, name="comment_add"),
     path(
         "<slug:slug>/comments/<int:pk>/answer/",
-        views.comment_answer,
+        workflow.comment_answer,
         name="comment_answer",
     ),
-    path("<slug:slug>/extension/", views.extension, name="extension"),
-    path("<slug:slug>/versions/<int:number>/", views.version_detail, name="version"),
-    path("<slug:slug>/compare/", views.compare, name="compare"),
-    path("<slug:slug>/pdf", views.draft_pdf, name="draft_pdf"),
-    path("<slug:slug>/pdf/", views.draft_pdf, name="draft_pdf_slash"),
-    path("<slug:slug>/pdf/<int:pk>/", views.pdf_status, name="pdf_status"),
-    path("<slug:slug>/pdf/<int:pk>/file/", views.pdf_download, name="pdf_download"),
-    path("<slug:slug>/pdf/<int:pk>/retry/", views.pdf_retry, name="pdf_retry"),
-    path(
-        "<slug:slug>/versions/<int:number>/pdf/",
-        views.version_pdf,
-        name="version_pdf",
-    ),
+    path("<slug:slug>/extension/", workflow.extension, name="extension"),
+    path("<slug:slug>/versions/<int:number>/", versions.version_detail, name="version"),
+    path("<slug:slug>/compare/", versions.compare, name="compare"),
+    path("<slug:slug>/pdf", pdf.draft_pdf, name="draft_pdf"),
+    path("<slug:slug>/pdf/", pdf.draft_pdf, name="draft_pdf_slash"),
+    path("<slug:slug>/pdf/<int:pk>/", pdf.pdf_status, name="pdf_status"),
+    path("<slug:slug>/pdf/<int:pk>/file/", pdf.pdf_download, name="pdf_download"),
+    path("<slug:slug>/pdf/<int:pk>/retry/", pdf.pdf_retry, name="pdf_retry"),
+    path("<slug:slug>/versions/<int:number>/pdf/", pdf.version_pdf, name="version_pdf"),
 ]

@@ -1,0 +1,1 @@
+"""The plans app's pages, one module per screen group."""

@@ -1,0 +1,248 @@
+"""Editing a draft: sections, contacts, schedule, deliverables, attachments."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import services
+from ..forms import (
+    AttachmentForm,
+    ContactForm,
+    DeliverableForm,
+    ScheduleItemForm,
+    SectionForm,
+)
+from ..models import Attachment, Contact, Deliverable, ScheduleItem, SectionKey
+from ..permissions import can_edit_plan
+from .access import frozen_refused, get_plan, require
+
+
+@login_required
+def section_edit(request, slug, key):
+    plan = get_plan(request, slug)
+    if key not in SectionKey.values:
+        raise Http404
+    require(can_edit_plan(request.user, plan))
+    section = services.section_for(plan=plan, key=key)
+    theirs = None
+    if request.method == "POST":
+        form = SectionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.save_section(
+                    plan=plan,
+                    key=key,
+                    text=form.cleaned_data["text"],
+                    revision=form.cleaned_data["revision"],
+                    user=request.user,
+                )
+            except services.EditConflict as conflict:
+                section.refresh_from_db()
+                theirs = section
+                messages.error(request, str(conflict))
+                # The user's text stays in the box; the new revision lets them save
+                # again once they have merged.
+                form = SectionForm(
+                    initial={
+                        "text": form.cleaned_data["text"],
+                        "revision": section.revision,
+                    }
+                )
+            except services.NotEditable as refused:
+                messages.error(request, str(refused))
+                return redirect(plan)
+            else:
+                messages.success(request, _("Section saved."))
+                return redirect(f"{plan.get_absolute_url()}#section-{key}")
+    else:
+        form = SectionForm(initial={"text": section.text, "revision": section.revision})
+    return render(
+        request,
+        "plans/section_form.html",
+        {
+            "plan": plan,
+            "unit": plan.unit,
+            "form": form,
+            "label": SectionKey(key).label,
+            "theirs": theirs,
+        },
+    )
+
+
+def _contact_slots(plan):
+    slots = [(None, role) for role in Contact.Role]
+    for task in plan.unit.tasks.all():
+        slots += [(task, role) for role in Contact.Role]
+    return slots
+
+
+@login_required
+def contacts_edit(request, slug):
+    plan = get_plan(request, slug)
+    require(can_edit_plan(request.user, plan))
+    existing = {(c.task_id, c.role): c for c in plan.contacts.all()}
+    forms = []
+    for task, role in _contact_slots(plan):
+        prefix = f"{task.pk if task else 'unit'}-{role}"
+        instance = existing.get((task.pk if task else None, role))
+        data = request.POST if request.method == "POST" else None
+        form = ContactForm(data, instance=instance, prefix=prefix)
+        blank = data is not None and not any(
+            data.get(f"{prefix}-{name}", "").strip() for name in form.fields
+        )
+        if blank:
+            # Emptying every field of a filled slot removes that contact.
+            form = ContactForm(prefix=prefix)
+        forms.append(
+            {
+                "task": task,
+                "role": role,
+                "form": form,
+                "blank": blank,
+                "cleared": instance if blank else None,
+            }
+        )
+    if request.method == "POST":
+        if all(f["blank"] or f["form"].is_valid() for f in forms):
+            with frozen_refused(request, plan), transaction.atomic():
+                services.lock_editable(plan)
+                for slot in forms:
+                    if slot["cleared"] is not None:
+                        slot["cleared"].delete()
+                    if slot["blank"]:
+                        continue
+                    contact = slot["form"].save(commit=False)
+                    contact.plan, contact.task, contact.role = (
+                        plan,
+                        slot["task"],
+                        slot["role"],
+                    )
+                    contact.save()
+            if plan.refused:
+                return redirect(plan)
+            messages.success(request, _("Contacts saved."))
+            return redirect(f"{plan.get_absolute_url()}#contacts")
+        messages.error(request, _("Please correct the errors below."))
+    return render(
+        request,
+        "plans/contacts_form.html",
+        {"plan": plan, "unit": plan.unit, "slots": forms},
+    )
+
+
+def _rows_page(request, slug, form_class, model, template, anchor):
+    plan = get_plan(request, slug)
+    require(can_edit_plan(request.user, plan))
+    if request.method == "POST":
+        form = form_class(request.POST, plan=plan)
+        if form.is_valid():
+            with frozen_refused(request, plan), transaction.atomic():
+                services.lock_editable(plan)
+                row = form.save(commit=False)
+                row.plan = plan
+                row.save()
+            if plan.refused:
+                return redirect(plan)
+            messages.success(request, _("Added."))
+            return redirect(request.path)
+        messages.error(request, _("Please correct the errors below."))
+    else:
+        form = form_class(plan=plan)
+    items = model.objects.filter(plan=plan).select_related("task")
+    return render(
+        request,
+        template,
+        {"plan": plan, "unit": plan.unit, "form": form, "items": items},
+    )
+
+
+@login_required
+def schedule_edit(request, slug):
+    return _rows_page(
+        request,
+        slug,
+        ScheduleItemForm,
+        ScheduleItem,
+        "plans/schedule_form.html",
+        "schedule",
+    )
+
+
+@login_required
+def deliverables_edit(request, slug):
+    return _rows_page(
+        request,
+        slug,
+        DeliverableForm,
+        Deliverable,
+        "plans/deliverables_form.html",
+        "deliverables",
+    )
+
+
+@login_required
+@require_POST
+def row_delete(request, slug, what, pk):
+    plan = get_plan(request, slug)
+    require(can_edit_plan(request.user, plan))
+    model = {
+        "schedule": ScheduleItem,
+        "deliverables": Deliverable,
+        "attachments": Attachment,
+    }.get(what)
+    if model is None:
+        raise Http404
+    row = get_object_or_404(model, plan=plan, pk=pk)
+    with frozen_refused(request, plan), transaction.atomic():
+        services.lock_editable(plan)
+        if what == "attachments":
+            row.is_removed = True
+            row.save(update_fields=["is_removed"])
+        else:
+            row.delete()
+    if plan.refused:
+        return redirect(plan)
+    messages.success(request, _("Removed."))
+    if what == "attachments":
+        return redirect(f"{plan.get_absolute_url()}#attachments")
+    return redirect("plans:" + what, slug)
+
+
+@login_required
+@require_POST
+def attachment_add(request, slug):
+    plan = get_plan(request, slug)
+    require(can_edit_plan(request.user, plan))
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        with frozen_refused(request, plan), transaction.atomic():
+            services.lock_editable(plan)
+            Attachment.objects.create(
+                plan=plan,
+                file=upload,
+                name=upload.name[:200],
+                kind=upload.kind,
+                size=upload.size,
+                uploaded_by=request.user,
+            )
+        if plan.refused:
+            return redirect(plan)
+        messages.success(request, _("File uploaded."))
+    else:
+        for error in form.errors["file"]:
+            messages.error(request, error)
+    return redirect(f"{plan.get_absolute_url()}#attachments")
+
+
+@login_required
+def attachment_download(request, slug, pk):
+    plan = get_plan(request, slug)
+    attachment = get_object_or_404(Attachment, plan=plan, pk=pk)
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+    )

@@ -1,0 +1,154 @@
+"""The plan list and the plan page."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from pilots.models import Batch, PilotUnit
+from pilots.permissions import supervises
+
+from .. import services
+from ..forms import AttachmentForm, CommentForm, ExtensionForm
+from ..models import Anchor, Plan, SectionKey, Status
+from ..permissions import (
+    can_answer_comment,
+    can_comment_plan,
+    can_decide_plan,
+    can_edit_plan,
+    can_submit_plan,
+)
+from .access import get_plan
+
+# The outline of 附件2, in order; "needs" groups its three sub-texts.
+OUTLINE = [
+    "status_quo",
+    "needs",
+    "objectives",
+    "content",
+    "technical",
+    "schedule",
+    "deliverables",
+    "safeguards",
+    "highlights",
+    "contacts",
+]
+
+
+@login_required
+def plan_list(request):
+    user = request.user
+    if not (user.is_office or user.is_department):
+        raise PermissionDenied
+    batch = Batch.objects.current()
+    units = list(PilotUnit.objects.all())
+    if user.is_department:
+        units = [unit for unit in units if supervises(user, unit)]
+    plans = {
+        plan.unit_id: plan
+        for plan in Plan.objects.filter(batch=batch).prefetch_related("versions")
+    }
+    rows = []
+    for unit in units:
+        plan = plans.get(unit.pk)
+        versions = list(plan.versions.all()) if plan else []
+        last = versions[-1] if versions else None
+        rows.append({"unit": unit, "plan": plan, "last": last})
+    return render(request, "plans/plan_list.html", {"batch": batch, "rows": rows})
+
+
+@login_required
+def my_plan(request):
+    """A unit member's shortcut (the navbar's link) to their unit's plan."""
+    if not request.user.is_unit_member:
+        raise Http404
+    return redirect("plans:detail", request.user.unit.slug)
+
+
+@login_required
+def plan_detail(request, slug):
+    plan = get_plan(request, slug)
+    return render(request, "plans/plan_detail.html", detail_context(request, plan))
+
+
+def detail_context(request, plan, *, comment_form=None, answer_form=None):
+    """The plan page. A comment or answer form with errors comes back bound, so
+    the page shows the errors next to what the user typed."""
+    rows = services.load_plan(plan)
+    result = services.completeness(plan=plan, **rows)
+    texts = {s.key: s for s in rows["sections"]}
+    comments = list(
+        plan.comments.select_related("author", "answered_by").order_by("created_at")
+    )
+    by_section = {}
+    for comment in comments:
+        by_section.setdefault(comment.section, []).append(comment)
+        if answer_form is not None and answer_form.comment_pk == comment.pk:
+            comment.answer_form = answer_form
+    sections = [
+        {
+            "key": key.value,
+            "label": key.label,
+            "text": texts[key.value].text if key.value in texts else "",
+            "comments": by_section.get(key.value, []),
+        }
+        for key in SectionKey
+    ]
+    by_key = {s["key"]: s for s in sections}
+    outline = []
+    for key in OUTLINE:
+        if key == "needs":
+            block = {
+                "id": key,
+                "label": _("Requirements analysis"),
+                "sections": [by_key[k.value] for k in services.NEEDS_KEYS],
+            }
+        elif key in SectionKey.values:
+            block = {
+                "id": key,
+                "label": SectionKey(key).label,
+                "sections": [by_key[key]],
+            }
+        else:
+            block = {"id": key, "label": Anchor(key).label, "sections": []}
+        block["state"] = result.states[key]
+        block["comments"] = [] if block["sections"] else by_section.get(key, [])
+        outline.append(block)
+    user = request.user
+    due = services.plan_due(plan)
+    context = {
+        "plan": plan,
+        "outline": outline,
+        "unit": plan.unit,
+        "batch": plan.batch,
+        "rows": rows,
+        "sections": sections,
+        "open_comments": [c for c in comments if not c.is_addressed],
+        "result": result,
+        "due": due,
+        "is_extended": due != plan.batch.plan_due,
+        "versions": list(plan.versions.select_related("submitted_by")),
+        "history": list(plan.history.select_related("by")),
+        "attachments": list(plan.attachments.filter(is_removed=False)),
+        "can_edit": can_edit_plan(user, plan),
+        "can_submit": can_submit_plan(user, plan)
+        and plan.status in (Status.DRAFT, Status.RETURNED),
+        "can_decide": can_decide_plan(user, plan),
+        "can_comment": can_comment_plan(user, plan),
+        "can_answer": can_answer_comment(user, plan) and plan.is_editable,
+        "comment_form": comment_form or CommentForm(),
+        "attachment_form": AttachmentForm(),
+        "extension_form": ExtensionForm(),
+        "decisions": [
+            verb
+            for verb, status in (
+                ("review", Status.UNDER_REVIEW),
+                ("return", Status.RETURNED),
+                ("approve", Status.APPROVED),
+                ("reject", Status.REJECTED),
+            )
+            if status in services.TRANSITIONS[Status(plan.status)]
+        ],
+    }
+    return context

@@ -1,0 +1,52 @@
+"""Submitted versions and their comparison."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from .. import services
+from ..models import Anchor, SectionKey
+from .access import get_plan
+
+
+@login_required
+def version_detail(request, slug, number):
+    plan = get_plan(request, slug)
+    version = get_object_or_404(plan.versions, number=number)
+    sections = [
+        {"label": key.label, "text": version.content["sections"].get(key.value, "")}
+        for key in SectionKey
+    ]
+    return render(
+        request,
+        "plans/version_detail.html",
+        {"plan": plan, "unit": plan.unit, "version": version, "sections": sections},
+    )
+
+
+@login_required
+def compare(request, slug):
+    plan = get_plan(request, slug)
+    versions = list(plan.versions.all())
+    numbers = [v.number for v in versions]
+    try:
+        a = int(request.GET.get("a", numbers[-2] if len(numbers) > 1 else 0))
+        b = int(request.GET.get("b", numbers[-1] if numbers else 0))
+    except ValueError:
+        raise Http404 from None
+    by_number = {v.number: v for v in versions}
+    if a not in by_number or b not in by_number:
+        raise Http404
+    return render(
+        request,
+        "plans/compare.html",
+        {
+            "plan": plan,
+            "unit": plan.unit,
+            "old": by_number[a],
+            "new": by_number[b],
+            "versions": versions,
+            "diff": services.compare_versions(by_number[a], by_number[b]),
+            "anchors": Anchor,
+        },
+    )

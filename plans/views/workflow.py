@@ -1,0 +1,145 @@
+"""Submitting, deciding, commenting, extending the deadline."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import services
+from ..forms import AnswerForm, CommentForm, DecisionForm, ExtensionForm
+from ..models import PlanComment, Status
+from ..permissions import (
+    can_answer_comment,
+    can_comment_plan,
+    can_decide_plan,
+    can_submit_plan,
+)
+from .access import get_plan, require
+from .pages import detail_context
+
+DECISIONS = {
+    "review": services.start_review,
+    "return": services.return_plan,
+    "approve": services.approve_plan,
+    "reject": services.reject_plan,
+}
+
+
+@login_required
+@require_POST
+def submit(request, slug):
+    plan = get_plan(request, slug)
+    require(can_submit_plan(request.user, plan))
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        raise PermissionDenied
+    try:
+        version = services.submit_plan(
+            plan=plan, expected=form.cleaned_data["expected"], user=request.user
+        )
+    except services.Incomplete as refused:
+        messages.error(request, str(refused))
+        for blocker in refused.blockers:
+            messages.warning(request, blocker)
+    except services.PlanError as refused:
+        messages.error(request, str(refused))
+    else:
+        if version.is_late:
+            messages.warning(
+                request,
+                _("Plan submitted, %(days)s day(s) after the deadline.")
+                % {"days": version.days_late},
+            )
+        else:
+            messages.success(request, _("Plan submitted."))
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def decide(request, slug, verb):
+    plan = get_plan(request, slug)
+    require(can_decide_plan(request.user, plan))
+    if verb not in DECISIONS:
+        raise Http404
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        raise PermissionDenied
+    try:
+        DECISIONS[verb](
+            plan=plan,
+            expected=form.cleaned_data["expected"],
+            user=request.user,
+            comment=form.cleaned_data["comment"],
+        )
+    except services.PlanError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request, _("The plan is now “%(s)s”.") % {"s": Status(plan.status).label}
+        )
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def comment_add(request, slug):
+    plan = get_plan(request, slug)
+    require(can_comment_plan(request.user, plan))
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.add_comment(
+            plan=plan,
+            section=form.cleaned_data["section"],
+            body=form.cleaned_data["body"],
+            user=request.user,
+        )
+        messages.success(request, _("Comment added."))
+        return redirect(plan)
+    messages.error(request, _("A comment needs a section and a text."))
+    context = detail_context(request, plan, comment_form=form)
+    return render(request, "plans/plan_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def comment_answer(request, slug, pk):
+    plan = get_plan(request, slug)
+    require(can_answer_comment(request.user, plan) and plan.is_editable)
+    comment = get_object_or_404(PlanComment, plan=plan, pk=pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        services.answer_comment(
+            comment=comment,
+            answer=form.cleaned_data["answer"],
+            addressed=form.cleaned_data["addressed"],
+            user=request.user,
+        )
+        messages.success(request, _("Answer saved."))
+        return redirect(f"{plan.get_absolute_url()}#comment-{comment.pk}")
+    messages.error(request, _("Write an answer first."))
+    form.comment_pk = comment.pk
+    context = detail_context(request, plan, answer_form=form)
+    return render(request, "plans/plan_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def extension(request, slug):
+    plan = get_plan(request, slug)
+    require(can_decide_plan(request.user, plan))
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        services.grant_extension(
+            plan=plan,
+            due=form.cleaned_data["due"],
+            reason=form.cleaned_data["reason"],
+            user=request.user,
+        )
+        messages.success(request, _("Deadline extended."))
+    else:
+        messages.error(request, _("Enter a valid date."))
+    return redirect(plan)
