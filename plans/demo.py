@@ -1,12 +1,19 @@
 """Demo implementation plans (演示数据) for seed_demo, in several states.
 
-Zhejiang's plan is complete and submitted; Fujian's approved; Shenzhen's returned
-with a section comment; Guangdong's a half-written draft; the rest not started.
+The demo programme is in its implementation phase (plans were due 240 days ago):
+Fujian and six more units have approved plans (their submission and approval
+back-dated to before the deadline, so they are not shown as late); Zhejiang's plan
+is complete and submitted, Shenzhen's returned with a section comment, Guangdong's
+a half-written draft: these three have an office-granted extension of the plan
+deadline (演示：延期), so their reminders are pending; Ningxia has not started.
 Idempotent: a unit that already has a plan in the batch is left alone.
 """
 
 import datetime
 
+from django.utils import timezone
+
+from milestones.models import DeadlineKind, Extension
 from pilots.models import User
 
 from . import services
@@ -15,12 +22,17 @@ from .models import (
     Deliverable,
     Plan,
     PlanSection,
+    PlanTransition,
+    PlanVersion,
     ScheduleItem,
     SectionKey,
     Status,
 )
 
 DEMO = "（演示数据）"
+APPROVED = ("fujian", "changjiang", "huanghe", "taihu", "guizhou", "ningbo", "suzhou")
+# Units behind with their plan: days from today the office extended them to.
+EXTENDED = {"zhejiang": 10, "shenzhen": 10, "guangdong": 5}
 
 TEXTS = {
     SectionKey.STATUS_QUO: (
@@ -103,11 +115,51 @@ def _fill(plan, *, complete=True):
         )
 
 
+def _extend(batch, office):
+    today = timezone.localdate()
+    for slug, days in EXTENDED.items():
+        unit = batch.units.filter(slug=slug).first()
+        if unit is None:
+            continue
+        Extension.objects.get_or_create(
+            batch=batch,
+            unit=unit,
+            kind=DeadlineKind.PLAN,
+            defaults={
+                "due": today + datetime.timedelta(days=days),
+                "reason": "演示：延期",
+                "granted_by": office,
+            },
+        )
+
+
+def _backdate(plan, batch):
+    """An approved demo plan was submitted before the deadline and approved soon
+    after: the services stamp today, so move the history back (demo data only)."""
+    submitted = (
+        timezone.now()
+        - (timezone.localdate() - batch.plan_due)
+        - (datetime.timedelta(days=5))
+    )
+    approved = submitted + datetime.timedelta(days=30)
+    PlanVersion.objects.filter(plan=plan).update(
+        submitted_at=submitted, due=batch.plan_due, is_late=False, days_late=0
+    )
+    PlanTransition.objects.filter(plan=plan, to_status=Status.SUBMITTED).update(
+        at=submitted
+    )
+    PlanTransition.objects.filter(plan=plan, to_status=Status.APPROVED).update(
+        at=approved
+    )
+    Plan.objects.filter(pk=plan.pk).update(status_changed_at=approved)
+
+
 def seed(batch, stdout):
     office = User.objects.get(username="office")
     department = User.objects.get(username="department")
+    _extend(batch, office)
     plans = {}
-    for slug in ("zhejiang", "fujian", "shenzhen", "guangdong"):
+    for slug in ("zhejiang", "shenzhen", "guangdong", *APPROVED):
         unit = batch.units.filter(slug=slug).first()
         if unit is None or Plan.objects.filter(batch=batch, unit=unit).exists():
             continue
@@ -118,10 +170,11 @@ def seed(batch, stdout):
         if slug == "guangdong":
             continue
         services.submit_plan(plan=plan, expected=Status.DRAFT, user=member)
-        if slug == "fujian":
+        if slug in APPROVED:
             services.approve_plan(
                 plan=plan, expected=Status.SUBMITTED, user=office, comment="同意。"
             )
+            _backdate(plan, batch)
         elif slug == "shenzhen":
             services.add_comment(
                 plan=plan,

@@ -27,7 +27,12 @@ def test_seed_demo_creates_accounts_for_every_role_and_a_live_batch(db, settings
 
     demo = Batch.objects.current()
     assert demo.is_demo and demo.slug == "demo"
-    assert demo.plan_due == timezone.localdate() + datetime.timedelta(days=10)
+    today = timezone.localdate()
+    # The implementation phase: plans long due, the mid-term window open now.
+    assert demo.plan_due == today - datetime.timedelta(days=240)
+    assert demo.implementation_start < today < demo.implementation_end
+    assert demo.midterm_start < today < demo.midterm_end
+    assert demo.acceptance_due == today + datetime.timedelta(days=400)
     assert demo.units.count() == 11
 
 
