@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from pilots.models import Batch, User
 from plans.models import Plan
@@ -178,7 +178,11 @@ def outstanding(*, batch, today):
         .order_by("submission__round__closes_on", "submission__round_id")
     )
     for row in missing:
-        text = _("%(count)s score sheets missing in “%(round)s”") % {
+        text = ngettext(
+            "%(count)s score sheet missing in “%(round)s”",
+            "%(count)s score sheets missing in “%(round)s”",
+            row["count"],
+        ) % {
             "count": row["count"],
             "round": row["submission__round__title"],
         }

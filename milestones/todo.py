@@ -23,6 +23,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pilots.models import Batch, PilotUnit, PublicMessage, User
 from plans.models import Plan, PlanVersion
@@ -151,7 +152,11 @@ def _plan_items(unit, batch, today, label):
         items.append(
             Item(
                 kind="plan.comments",
-                title=_("Answer %(count)s comments on the implementation plan")
+                title=ngettext(
+                    "Answer %(count)s comment on the implementation plan",
+                    "Answer %(count)s comments on the implementation plan",
+                    plan.open_comments,
+                )
                 % {"count": plan.open_comments},
                 url=f"{url}#comments",
                 unit=label,
@@ -344,7 +349,11 @@ def office_items(user, *, batch, today):
         items.append(
             Item(
                 kind="message.moderate",
-                title=_("%(count)s public messages waiting for moderation")
+                title=ngettext(
+                    "%(count)s public message waiting for moderation",
+                    "%(count)s public messages waiting for moderation",
+                    waiting["count"],
+                )
                 % {"count": waiting["count"]},
                 url=reverse("pilots:message_moderation"),
                 since=_local_day(waiting["oldest"]),
