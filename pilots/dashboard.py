@@ -10,7 +10,6 @@ A department sees the units that have at least one task in its business domains,
 and of those units only the tasks in its domains (DOMAIN.md, roles).
 """
 
-import calendar
 import dataclasses
 import datetime
 
@@ -31,6 +30,7 @@ from milestones.models import (
     ReportingSchedule,
     TaskProgress,
 )
+from milestones.progress import report_periods
 from plans.models import Plan, PlanVersion
 from plans.models import Status as PlanStatus
 from reviews.models import Round, SheetStatus
@@ -39,6 +39,7 @@ from reviews.services import round_results
 from .models import Batch, PilotUnit, Task
 
 UPCOMING_DAYS = 14
+SLUG = "unit-slug-placeholder"
 
 # The matrix's columns, in the order of the programme (notice 五).
 STAGES = [
@@ -78,6 +79,7 @@ STATES = {
 class Cell:
     state: str
     text: str
+    url: str = ""
 
     @property
     def is_done(self):
@@ -131,32 +133,6 @@ class Scope:
         return reverse(f"pilots:{prefix}_{name}", args=args)
 
 
-# ------------------------------------------------------------- report periods
-
-
-def report_periods(batch, schedule=None):
-    """[(period_start, period_end, due)]: calendar months or quarters from the
-    implementation start to its end, each due `grace_days` after it ends."""
-    if schedule is None:
-        schedule = ReportingSchedule.objects.filter(batch=batch).first()
-    # No schedule set yet: the model's defaults (quarterly, ten days' grace).
-    schedule = schedule or ReportingSchedule(batch=batch)
-    months = 1 if schedule.cadence == ReportingSchedule.Cadence.MONTHLY else 3
-    grace = datetime.timedelta(days=schedule.grace_days)
-    periods = []
-    start = batch.implementation_start
-    while start <= batch.implementation_end:
-        first_month = (start.month - 1) // months * months + 1
-        last_month = first_month + months - 1
-        last_day = calendar.monthrange(start.year, last_month)[1]
-        end = min(
-            datetime.date(start.year, last_month, last_day), batch.implementation_end
-        )
-        periods.append((start, end, end + grace))
-        start = end + datetime.timedelta(days=1)
-    return periods
-
-
 # ------------------------------------------------------------------- the matrix
 
 
@@ -196,10 +172,10 @@ def _plan_cells(plan, due, today):
 
 def _report_cell(periods, submitted, today):
     """submitted: {period_start: is_late} of the unit's submitted reports."""
-    due = [p for p in periods if p[2] <= today]
-    on_time = sum(1 for p in due if p[0] in submitted and not submitted[p[0]])
-    late = sum(1 for p in due if submitted.get(p[0]) is True)
-    overdue = sum(1 for p in due if p[0] not in submitted and p[2] < today)
+    due = [p for p in periods if p.due <= today]
+    on_time = sum(1 for p in due if submitted.get(p.start) is False)
+    late = sum(1 for p in due if submitted.get(p.start) is True)
+    overdue = sum(1 for p in due if p.start not in submitted and p.due < today)
     if not due:
         return Cell(PENDING, _("None due yet"))
     text = _("%(n)s of %(m)s on time") % {"n": on_time, "m": len(due)}
@@ -291,7 +267,9 @@ def matrix(scope, today=None):
     units = list(scope.units().order_by("order", "pk"))
     plans = _plans(batch)
     extended = _due_dates(batch)
-    periods = report_periods(batch)
+    # Read, never created here: a GET must not write (the default is quarterly).
+    schedule = ReportingSchedule.objects.filter(batch=batch).first()
+    periods = report_periods(batch, schedule or ReportingSchedule(batch=batch))
     reports = {}
     for unit_id, start, is_late in ProgressReport.objects.filter(
         batch=batch, status=ProgressReport.Status.SUBMITTED
@@ -311,6 +289,18 @@ def matrix(scope, today=None):
     for task in tasks:
         tasks_by_unit.setdefault(task.unit_id, []).append(task)
 
+    # Each cell links to the page behind it; reverse() once, not per unit.
+    plan_url = reverse("plans:detail", args=[SLUG])
+    acceptance_url = reverse("milestones:check_detail", args=["acceptance", SLUG])
+    links = {
+        "plan_submitted": plan_url,
+        "plan_approved": plan_url,
+        "reports": reverse("milestones:progress_unit", args=[SLUG]),
+        "midterm": reverse("milestones:check_detail", args=["midterm", SLUG]),
+        "accepted": acceptance_url,
+        "plaque": acceptance_url,
+    }
+
     def due(kind, unit):
         return extended.get(kind, {}).get(unit.pk, getattr(batch, kind))
 
@@ -324,9 +314,9 @@ def matrix(scope, today=None):
         acceptance = materials.get((unit.pk, CheckKind.ACCEPTANCE))
         awarded = plaques.get(unit.pk)
         owing = {
-            f"report:{start.isoformat()}"
-            for start, _end, _due in periods
-            if start not in unit_reports
+            f"report:{period.key}"
+            for period in periods
+            if period.start not in unit_reports
         }
         if not (plan and plan.version_count):
             owing.add(DeadlineKind.PLAN.value)
@@ -348,23 +338,25 @@ def matrix(scope, today=None):
             if awarded
             else Cell(NONE, _("Not awarded")),
         }
-        due_periods = [p for p in periods if p[2] <= today]
+        due_periods = [p for p in periods if p.due <= today]
         facts = {
             "plan": plan,
             "plan_submitted": _day(plan.first_submitted) if plan else None,
             "plan_days_late": plan.first_days_late if plan else None,
             "reports_due": len(due_periods),
             "reports_on_time": sum(
-                1 for p in due_periods if unit_reports.get(p[0]) is False
+                1 for p in due_periods if unit_reports.get(p.start) is False
             ),
             "reports_late": sum(
-                1 for p in due_periods if unit_reports.get(p[0]) is True
+                1 for p in due_periods if unit_reports.get(p.start) is True
             ),
             "reports_overdue": sum(
-                1 for p in due_periods if p[0] not in unit_reports and p[2] < today
+                1 for p in due_periods if p.start not in unit_reports and p.due < today
             ),
             "plaque": awarded,
         }
+        for key, url in links.items():
+            cells[key].url = url.replace(SLUG, unit.slug)
         rows.append(Row(unit, cells, tasks_by_unit.get(unit.pk, []), owing, facts))
     # Rows with overdue items first, the most overdue on top; else the units' order.
     rows.sort(key=lambda row: -row.overdue)
@@ -474,14 +466,14 @@ def upcoming(scope, rows, periods, extended, rounds=None, today=None):
             if kind in row.owing:
                 day = extended.get(kind, {}).get(row.unit.pk, getattr(batch, kind))
                 add(day, kind, label, f"{units_url}?owing={kind}")
-        for start, end, due in periods:
-            key = f"report:{start.isoformat()}"
+        for period in periods:
+            key = f"report:{period.key}"
             if key in row.owing:
                 label = _("Progress report for %(start)s – %(end)s due") % {
-                    "start": _iso(start),
-                    "end": _iso(end),
+                    "start": _iso(period.start),
+                    "end": _iso(period.end),
                 }
-                add(due, key, label, f"{units_url}?owing={key}")
+                add(period.due, key, label, f"{units_url}?owing={key}")
     result = sorted(items.values(), key=lambda item: (item["date"], item["label"]))
     closing = Round.objects.filter(
         batch=batch, closes_on__gte=today, closes_on__lte=until

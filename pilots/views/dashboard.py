@@ -62,11 +62,11 @@ def _units(request):
 
 def _filter_heading(stage, state, owing, periods):
     if owing:
-        for start, end, _due in periods:
-            if owing == f"report:{start.isoformat()}":
+        for period in periods:
+            if owing == f"report:{period.key}":
                 return _("Units owing the progress report for %(start)s – %(end)s") % {
-                    "start": start.isoformat(),
-                    "end": end.isoformat(),
+                    "start": period.start.isoformat(),
+                    "end": period.end.isoformat(),
                 }
         labels = {
             "plan_due": _("Units owing their implementation plan"),

@@ -118,6 +118,11 @@ def html_of(client, user, name="pilots:office_home", query=""):
     return response.content.decode()
 
 
+CELL = re.compile(
+    r'<td class="dash-cell dash-(\w+)">(?:<a href="[^"]*">)?([^<]*)(?:</a>)?</td>'
+)
+
+
 def matrix_rows(html):
     """[(unit short name, [cell texts])] of the matrix, in order."""
     body = html.split('class="table table-sm align-middle dash-matrix"')[1]
@@ -128,7 +133,7 @@ def matrix_rows(html):
         if unit is None:  # the "no unit" row
             continue
         unit = unit.group(1)
-        cells = re.findall(r'<td class="dash-cell dash-(\w+)">([^<]*)</td>', row)
+        cells = re.findall(CELL, row)
         rows.append((unit, cells))
     return rows
 
@@ -164,6 +169,11 @@ def test_dashboard_matrix_puts_overdue_units_first_and_says_states_in_words(
         ("overdue", "2 期中 0 期按时 · 2 期逾期未交"),
     ]
     assert 'class="dash-row-overdue"' in html
+    # Each cell opens the page behind it.
+    plan_page = reverse("plans:detail", args=["zhejiang"])
+    reports_page = reverse("milestones:progress_unit", args=["zhejiang"])
+    assert f'<a href="{plan_page}">已提交 2020-04-10</a>' in html
+    assert f'<a href="{reports_page}">2 期中 1 期按时 · 1 期逾期提交</a>' in html
 
 
 def test_dashboard_extension_moves_a_units_plan_deadline(
