@@ -399,15 +399,19 @@ def filter_rows(rows, *, stage="", state="", owing=""):
 # ------------------------------------------------------------------ review rounds
 
 
-def open_rounds(scope, today=None):
-    """Per open round of the batch: sheets in / assigned, flagged, decided."""
-    today = today or timezone.localdate()
-    rounds = Round.objects.filter(
-        batch=scope.batch, opens_on__lte=today, closes_on__gte=today
-    ).order_by("closes_on", "pk")
-    unit_ids = set(scope.units().values_list("pk", flat=True))
+def current_rounds(scope, today):
+    """The batch's rounds not closed yet, soonest closing first."""
+    return list(
+        Round.objects.filter(batch=scope.batch, closes_on__gte=today).order_by(
+            "closes_on", "pk"
+        )
+    )
+
+
+def open_rounds(rounds, unit_ids, today):
+    """Per open round: sheets in / assigned, flagged, decided, for `unit_ids` only."""
     summaries = []
-    for round_ in rounds:
+    for round_ in (r for r in rounds if r.opens_on <= today):
         submissions = [
             s
             for s in round_.submissions.filter(is_current=True).select_related(
@@ -439,10 +443,9 @@ def open_rounds(scope, today=None):
 # ------------------------------------------------------------------- next 14 days
 
 
-def upcoming(scope, rows, periods, extended, rounds=None, today=None):
+def upcoming(scope, rows, periods, extended, rounds, today):
     """What falls due from today for UPCOMING_DAYS days, by date: deadlines with the
     number of units still owing them (extensions counted), round closings."""
-    today = today or timezone.localdate()
     until = today + datetime.timedelta(days=UPCOMING_DAYS)
     batch = scope.batch
     items = {}
@@ -475,10 +478,7 @@ def upcoming(scope, rows, periods, extended, rounds=None, today=None):
                 }
                 add(period.due, key, label, f"{units_url}?owing={key}")
     result = sorted(items.values(), key=lambda item: (item["date"], item["label"]))
-    closing = Round.objects.filter(
-        batch=batch, closes_on__gte=today, closes_on__lte=until
-    ).order_by("closes_on", "pk")
-    for round_ in closing:
+    for round_ in (r for r in rounds if r.closes_on <= until):
         result.append(
             {
                 "date": round_.closes_on,
@@ -497,6 +497,7 @@ def dashboard(scope, today=None):
     """The whole dashboard's context."""
     today = today or timezone.localdate()
     rows, periods, tasks, extended = matrix(scope, today)
+    rounds = current_rounds(scope, today)
     return {
         "scope": scope,
         "batch": scope.batch,
@@ -504,8 +505,8 @@ def dashboard(scope, today=None):
         "stages": STAGES,
         "rows": rows,
         "totals": stage_totals(rows, scope),
-        "rounds": open_rounds(scope, today),
+        "rounds": open_rounds(rounds, {row.unit.pk for row in rows}, today),
         "tasks": tasks,
-        "upcoming": upcoming(scope, rows, periods, extended, today=today),
+        "upcoming": upcoming(scope, rows, periods, extended, rounds, today),
         "upcoming_days": UPCOMING_DAYS,
     }
