@@ -288,7 +288,8 @@ def test_dashboard_bars_show_the_latest_submitted_percent(
     html = html_of(client, office_user)
     tasks = html.split('id="dash-tasks-title"')[1].split("</table>")[0]
     bar = '<progress max="100" value="45" aria-label="山洪灾害监测预警平台">'
-    assert f"{bar}45%</progress> <span>45%</span>" in tasks
+    reports = reverse("milestones:progress_unit", args=["zhejiang"])
+    assert f'{bar}45%</progress> <a href="{reports}">45%</a>' in tasks
     assert 'value="90"' not in tasks
     assert "截至 2020-09-30" in tasks
     assert tasks.count("暂无报告") == Task.objects.count() - 1
