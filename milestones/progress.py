@@ -355,6 +355,26 @@ def can_edit_report(user, unit, report):
     return editable and is_member_of(user, unit)
 
 
+def previous_percents(*, batch, unit, before):
+    """{task id: percent} of the unit's latest submitted report before `before`
+    (a date): a new report starts from where the last one left off."""
+    return dict(
+        TaskProgress.objects.filter(
+            report__batch=batch,
+            report__unit=unit,
+            report__status=Status.SUBMITTED,
+            report__period_start=ProgressReport.objects.filter(
+                batch=batch,
+                unit=unit,
+                status=Status.SUBMITTED,
+                period_start__lt=before,
+            )
+            .order_by("-period_start")
+            .values("period_start")[:1],
+        ).values_list("task_id", "percent")
+    )
+
+
 # ------------------------------------------------------------------ writing
 
 

@@ -131,7 +131,15 @@ def progress_report(request, slug, period):
         return render(request, "milestones/progress_report.html", context, status=400)
     tasks = list(unit.tasks.all())
     if request.method != "POST":
-        context["form"] = ReportForm(tasks=tasks, items=items, report=report)
+        initial = {}
+        if report is None:
+            previous = progress.previous_percents(
+                batch=batch, unit=unit, before=period.start
+            )
+            initial = {f"task_{pk}_percent": p for pk, p in previous.items()}
+        context["form"] = ReportForm(
+            tasks=tasks, items=items, report=report, initial=initial
+        )
         return render(request, "milestones/progress_report.html", context)
     submitting = "submit" in request.POST
     form = ReportForm(request.POST, tasks=tasks, items=items, submitting=submitting)

@@ -320,3 +320,13 @@ def test_schedule_cadence_fixed_once_reports_exist(client, office_user, zhejiang
     assert response.status_code == 400
     assert "报告周期不能再更改" in response.content.decode()
     assert Batch.objects.current().reporting.cadence == "quarterly"
+
+
+def test_new_report_starts_from_last_submitted_percents(client, unit_user, zhejiang):
+    task = zhejiang.tasks.first()
+    make_report(zhejiang, datetime.date(2020, 4, 1), percents={task.pk: 45})
+
+    response = client_for(client, unit_user).get(report_url(zhejiang))
+
+    assert response.context["form"][f"task_{task.pk}_percent"].value() == 45
+    assert not ProgressReport.objects.filter(period_start=datetime.date(2020, 7, 1))
