@@ -3,9 +3,12 @@
 import datetime
 import re
 from decimal import Decimal
+from pathlib import Path
 
+import html5lib
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 
 from milestones.models import (
@@ -534,3 +537,56 @@ def test_dashboard_query_count_does_not_grow_with_units(
         # The synthetic units submitted their plans on time; the page shows them all.
         html = response.content.decode()
         assert html.count('<th scope="row"><a href="/units/synthetic-') == total - 11
+
+
+# ------------------------------------------------------------------ valid, readable
+
+
+def _luminance(hex_colour):
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one, two):
+    light, dark = sorted((_luminance(one), _luminance(two)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_dashboard_state_colours_have_enhanced_contrast():
+    css = (Path(settings.BASE_DIR) / "static/css/dashboard.css").read_text()
+    pairs = re.findall(
+        r"\.dash-(\w+)[^{]*\{[^}]*background-color: (#\w{6}); color: (#\w{6})", css
+    )
+    assert {state for state, _bg, _fg in pairs} >= {
+        "done",
+        "late",
+        "in_review",
+        "returned",
+        "failed",
+        "pending",
+        "none",
+    }
+    for state, background, text in pairs:
+        assert contrast(background, text) >= 7, state
+
+
+@pytest.mark.parametrize(
+    "persona, name",
+    [
+        ("office_user", "pilots:office_home"),
+        ("office_user", "pilots:office_units"),
+        ("department_user", "pilots:department_home"),
+    ],
+)
+def test_dashboard_pages_are_valid_html_with_unique_ids(
+    client, request, scored_round, persona, name
+):
+    html = html_of(client, request.getfixturevalue(persona), name, "?owing=plan_due")
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    tree = parser.parse(html)
+    ids = [element.get("id") for element in tree.iter() if element.get("id")]
+    assert len(ids) == len(set(ids))
+    assert len(tree.findall(".//h1")) == 1
