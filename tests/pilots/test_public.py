@@ -209,7 +209,13 @@ def _public_urls(leaky):
     ]
 
 
-def test_public_pages_never_reveal_drafts_or_confidential_data(client, leaky):
+@pytest.mark.parametrize("persona", [None, "unit_user", "office_user"])
+def test_public_pages_never_reveal_drafts_or_confidential_data(
+    client, request, leaky, persona
+):
+    # Signed in, even as the unit or the office, the public pages stay public.
+    if persona:
+        client.force_login(request.getfixturevalue(persona))
     for url in _public_urls(leaky):
         response = client.get(url)
         assert response.status_code == 200, url
