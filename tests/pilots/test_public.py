@@ -13,6 +13,7 @@ import time_machine
 from django.core.cache import cache
 from django.utils import timezone
 
+from milestones import achievements
 from milestones.models import (
     Achievement,
     AchievementFile,
@@ -449,6 +450,21 @@ def test_changed_achievement_shows_on_the_cached_pages(
     item.save()
     assert "浙江产品成果（修订）" in client.get("/achievements/").content.decode()
     assert "浙江产品成果（修订）" in client.get("/").content.decode()
+
+
+def test_unpublished_achievement_leaves_the_cached_pages_at_once(
+    client, settings, office_user, catalogue
+):
+    # The office's verbs write with a conditional UPDATE (no signal): they drop the
+    # cache themselves, and the public pages must follow.
+    settings.PUBLIC_CACHE_SECONDS = 60
+    item = catalogue["zj-method"]
+    task_url = f"/units/zhejiang/tasks/{item.task_id}/"
+    for url in ("/", "/achievements/", "/units/zhejiang/", task_url):
+        assert "浙江方法成果" in client.get(url).content.decode(), url
+    achievements.unpublish(achievement=item, user=office_user)
+    for url in ("/", "/achievements/", "/units/zhejiang/", task_url):
+        assert "浙江方法成果" not in client.get(url).content.decode(), url
 
 
 def test_changed_news_shows_on_the_cached_home(client, settings, office_user, zhejiang):
