@@ -45,6 +45,9 @@ TRANSITIONS = {
 }
 
 
+EDITABLE_FIELDS = ["title", "slug", "summary", "body", "category"]
+
+
 class NewsStateError(Exception):
     pass
 
@@ -103,7 +106,11 @@ def save_post(*, post, by, units=(), tasks=(), image=None):
     `image` is a validated dict (file, alt, caption) to add, or None."""
     if post.pk is None:
         post.created_by = by
-    post.save()
+        post.save()
+    else:
+        # Never the dates: they belong to the workflow, and this instance may be
+        # older than a withdrawal made while the form was open.
+        post.save(update_fields=[*EDITABLE_FIELDS, "updated_at"])
     post.units.set(units)
     post.tasks.set(tasks)
     if image is not None:

@@ -55,7 +55,9 @@ def _edit(request, post):
     image_form = NewsImageForm(
         request.POST or None, request.FILES or None, prefix="image"
     )
-    if request.method == "POST" and form.is_valid() and image_form.is_valid():
+    # Both validated, so every mistake is reported at once.
+    valid = all([form.is_valid(), image_form.is_valid()])
+    if request.method == "POST" and valid:
         news.save_post(
             post=form.save(commit=False),
             by=request.user,

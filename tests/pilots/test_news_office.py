@@ -309,3 +309,32 @@ def test_image_removal_only_by_the_office(client, request, post, persona):
     else:
         assert response["Location"].startswith("/accounts/login/?next=")
     assert NewsImage.objects.filter(pk=image.pk).exists()
+
+
+def test_edit_saved_after_a_withdrawal_keeps_it_withdrawn(office_user):
+    post = make_post(office_user, slug="edited")
+    stale = NewsPost.objects.get(pk=post.pk)
+    news.withdraw(post=post)
+    stale.title = "编辑后的标题"
+
+    news.save_post(post=stale, by=office_user)
+
+    post.refresh_from_db()
+    assert post.title == "编辑后的标题"
+    assert post.withdrawn_at is not None
+
+
+def test_jpeg_kept_as_jpeg(client, office_user, post):
+    jpeg = SimpleUploadedFile("photo.JPG", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00rest")
+    client_for(client, office_user)
+
+    client.post(
+        reverse("pilots:news_edit", args=[post.pk]),
+        form_data(**{"image-image": jpeg, "image-alt": "现场照片"}),
+    )
+
+    image = NewsImage.objects.get(post=post)
+    assert image.image.name.endswith(".jpg")
+    response = client.get(reverse("pilots:news_image", args=[image.pk]))
+    assert response["Content-Type"] == "image/jpeg"
+    response.close()
