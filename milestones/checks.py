@@ -441,6 +441,7 @@ def record_result(*, submission, decision):
     unit is (the office can then mark single tasks not accepted). A return
     writes no result: the material comes back and will be decided again.
     The unit's members are notified."""
+    # Imported here: reviews.services imports this module for `decide`.
     from reviews.services import round_results
 
     material = submission.check_material

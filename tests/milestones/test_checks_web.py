@@ -374,6 +374,20 @@ def test_evidence_upload_checks_content_and_serves_readers_only(
             assert b"".join(response.streaming_content) == b"%PDF-1.4 ok"
     client.logout()
     assert client.get(download)["Location"].startswith("/accounts/login/")
+    # An expert reads it once assigned to the material's submission.
+    from reviews import services as review_services
+
+    check_round(
+        office_user, CheckKind.MIDTERM, datetime.date(2021, 2, 1), MIDTERM_DAY.date()
+    )
+    client_for(client, unit_user)
+    client.post(EDIT, {**form_data(plan), "submit": "1"})
+    submission = Submission.objects.get(check_material=evidence.material)
+    review_services.assign(submission=submission, expert=expert_user, user=office_user)
+    client.force_login(expert_user)
+    response = client.get(download)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 ok"
 
 
 # ---------------------------------------------------------------- permissions
@@ -439,3 +453,30 @@ def test_office_overview_query_count_constant(
         page = client.get("/checks/midterm/").content.decode()
     assert len(small.captured_queries) == len(large.captured_queries)
     assert page.count("已提交") >= 7
+
+
+@time_machine.travel(MIDTERM_DAY, tick=False)
+def test_checklist_starts_from_the_latest_progress_report(
+    client, plan, zhejiang, unit_user
+):
+    from milestones.models import ItemState, ProgressReport
+
+    item = plan.schedule.order_by("pk").first()
+    report = ProgressReport.objects.create(
+        batch=Batch.objects.current(),
+        unit=zhejiang,
+        period_start=datetime.date(2021, 1, 1),
+        period_end=datetime.date(2021, 1, 31),
+        due=datetime.date(2021, 2, 10),
+        status=ProgressReport.Status.SUBMITTED,
+        submitted_at=MIDTERM_DAY - datetime.timedelta(days=20),
+    )
+    ChecklistEntry.objects.create(
+        report=report, schedule_item=item, state=ItemState.LATE, reason="设备到货延迟"
+    )
+    client_for(client, unit_user)
+
+    page = client.get(EDIT).content.decode()
+
+    assert 'value="设备到货延迟"' in page
+    assert '<option value="late" selected>' in page
