@@ -49,3 +49,15 @@ def test_seed_demo_has_a_midterm_round_in_progress_idempotent(db, settings, clie
     client.force_login(User.objects.get(username="office"))
     page = client.get("/checks/midterm/").content.decode()
     assert page.count("已提交") == 3 and "通过" in page
+    client.force_login(User.objects.get(username="unit-fujian"))
+    page = client.get("/checks/midterm/fujian/").content.decode()
+    assert "中期检查通过，请按专家意见加快成果总结。" in page
+    assert "设备采购延迟约一个月" in page
+    assignment = Assignment.objects.get(
+        submission__round=round_,
+        submission__unit__slug="changjiang",
+        expert__username="expert2",
+    )
+    client.force_login(assignment.expert)
+    page = client.get(f"/reviews/assignments/{assignment.pk}/").content.decode()
+    assert "按批准的实施方案推进先行先试任务" in page
