@@ -440,7 +440,7 @@ def test_dashboard_pages_send_anonymous_to_login(client, db, name):
         ("expert_user", []),
     ],
 )
-def test_dashboard_pages_admit_only_their_role(client, request, persona, allowed):
+def test_dashboard_pages_admit_only_their_role(client, db, request, persona, allowed):
     client_for(client, request.getfixturevalue(persona))
     for name in OFFICE_PAGES + DEPARTMENT_PAGES:
         response = client.get(reverse(name))

@@ -367,7 +367,7 @@ def test_exports_send_anonymous_to_login(client, db, prefix):
         ("expert_user", None),
     ],
 )
-def test_exports_admit_only_their_role(client, request, persona, allowed):
+def test_exports_admit_only_their_role(client, db, request, persona, allowed):
     client_for(client, request.getfixturevalue(persona))
     for prefix in ("office", "department"):
         for what in ("stages", "scores", "reports", "achievements"):
