@@ -17,7 +17,8 @@ from pilots.models import User
 from plans import services as plan_services
 
 from .deadlines import due_date
-from .models import DeadlineKind, Extension, ReminderKind, ReminderRule
+from .models import DeadlineKind, Extension, ReminderRule
+from .reminders import message_context
 from .services import notify
 
 TIMELINE_FIELDS = [
@@ -109,21 +110,20 @@ def remove_extension(*, extension):
 
 
 def sample_context(*, kind, days_before, batch, unit, today=None):
-    """The context a reminder renders with (as in reminders._message), for a
+    """The context a reminder renders with (reminders.message_context), for a
     sample unit: a batch deadline on its date in `batch`; a report or scoring
     deadline `days_before` days from today."""
     if batch is not None and kind in DeadlineKind.values:
         due = getattr(batch, kind)
     else:
         due = (today or timezone.localdate()) + datetime.timedelta(days=days_before)
-    return {
-        "unit": unit.label if unit else "",
-        "batch": batch.label if batch else "",
-        "due": due,
-        "days": days_before,
-        "overdue_days": -days_before,
-        "deadline": str(ReminderKind(kind).label),
-    }
+    return message_context(
+        kind=kind,
+        unit_label=unit.label if unit else "",
+        batch_label=batch.label if batch else "",
+        due=due,
+        today=due - datetime.timedelta(days=days_before),
+    )
 
 
 def render_rule(*, subject, body, context):

@@ -155,8 +155,9 @@ def deliver(*, batch, reminders, today):
     reminders = sorted(reminders, key=lambda reminder: reminder.identity)
     with transaction.atomic():
         inserted = _insert_sent(batch, reminders)
+        texts = _Texts(batch, today)
         messages = [
-            _message(batch, reminder, today)
+            texts.message(reminder)
             for reminder in reminders
             if reminder.identity in inserted
         ]
@@ -196,30 +197,68 @@ def _insert_sent(batch, reminders):
         return {tuple(row) for row in cursor.fetchall()}
 
 
-def _message(batch, reminder, today):
-    rule, unit, due = reminder.rule, reminder.unit, reminder.due
-    with translation.override(settings.LANGUAGE_CODE):
-        context = Context(
-            {
-                "unit": unit.label,
-                "batch": batch.label,
-                "due": due,
-                "days": (due - today).days,
-                "overdue_days": (today - due).days,
-                "deadline": str(ReminderKind(rule.kind).label),
-            },
-            autoescape=False,
+def message_context(*, kind, unit_label, batch_label, due, today):
+    """What a rule's subject and body may use (documented on ReminderRule)."""
+    return {
+        "unit": unit_label,
+        "batch": batch_label,
+        "due": due,
+        "days": (due - today).days,
+        "overdue_days": (today - due).days,
+        "deadline": str(ReminderKind(kind).label),
+    }
+
+
+class _Texts:
+    """Renders reminder messages for one scan. A national scan sends thousands:
+    each rule's templates are compiled once, each unit's text rendered once for
+    all its members, and the default link reversed once."""
+
+    def __init__(self, batch, today):
+        self.batch, self.today = batch, today
+        self.templates = {}
+        self.rendered = {}
+        self.timeline_url = reverse("milestones:timeline")
+
+    def _compiled(self, rule):
+        key = (rule.pk, rule.subject, rule.body)
+        if key not in self.templates:
+            self.templates[key] = (Template(rule.subject), Template(rule.body))
+        return self.templates[key]
+
+    def _render(self, rule, unit, due):
+        key = (rule.pk, unit.pk, due)
+        if key not in self.rendered:
+            subject, body = self._compiled(rule)
+            with translation.override(settings.LANGUAGE_CODE):
+                context = Context(
+                    message_context(
+                        kind=rule.kind,
+                        unit_label=unit.label,
+                        batch_label=self.batch.label,
+                        due=due,
+                        today=self.today,
+                    ),
+                    autoescape=False,
+                )
+                self.rendered[key] = (
+                    subject.render(context).strip(),
+                    body.render(context).strip(),
+                )
+        return self.rendered[key]
+
+    def message(self, reminder):
+        rule, unit = reminder.rule, reminder.unit
+        title, body = self._render(rule, unit, reminder.due)
+        key = f"{reminder.key}:" if reminder.key else ""
+        return Message(
+            recipients=[reminder.user],
+            kind=f"reminder.{rule.kind}",
+            title=title,
+            body=body,
+            url=reminder.url or self.timeline_url,
+            dedupe_key=(
+                f"reminder:{rule.kind}:{self.batch.pk}:{unit.pk}:{key}"
+                f"{rule.days_before}"
+            ),
         )
-        title = Template(rule.subject).render(context).strip()
-        body = Template(rule.body).render(context).strip()
-    key = f"{reminder.key}:" if reminder.key else ""
-    return Message(
-        recipients=[reminder.user],
-        kind=f"reminder.{rule.kind}",
-        title=title,
-        body=body,
-        url=reminder.url or reverse("milestones:timeline"),
-        dedupe_key=(
-            f"reminder:{rule.kind}:{batch.pk}:{unit.pk}:{key}{rule.days_before}"
-        ),
-    )
