@@ -530,7 +530,8 @@ def set_schedule(*, batch, cadence, grace_days):
 # ------------------------------------------------------------------ chart
 
 CHART_WIDTH, CHART_HEIGHT = 640, 260
-CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 44, 16, 12, 36
+# The right margin holds half of the last date label, centred on the last point.
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 44, 32, 12, 36
 # Colour-blind safe (Okabe–Ito); lines also differ by their dash pattern.
 CHART_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 CHART_DASHES = ["", "6 3", "2 3", "8 3 2 3"]
