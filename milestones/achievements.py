@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from pilots import cache
 from pilots.models import User
 from pilots.permissions import can_view_unit_private, is_member_of
+from plans.forms import stored_upload
 
 from .models import Achievement, AchievementFile
 from .services import notify
@@ -149,12 +150,7 @@ def add_file(*, achievement, upload, user):
     ):
         _refuse_published()
     return AchievementFile.objects.create(
-        achievement=achievement,
-        file=upload,
-        name=upload.name[:200],
-        kind=upload.kind,
-        size=upload.size,
-        uploaded_by=user,
+        achievement=achievement, **stored_upload(upload, user)
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from pilots.models import User
 from pilots.permissions import can_view_unit_private, is_member_of
+from plans.forms import stored_upload
 from plans.models import Plan
 from plans.models import Status as PlanStatus
 from reviews.models import Assignment, Decision, Round, Submission
@@ -411,12 +412,7 @@ def add_evidence(*, material, plan, upload, user):
     if not CheckMaterial.objects.filter(pk=material.pk, status__in=EDITABLE).exists():
         raise CheckError(_("The material was submitted meanwhile; reload the page."))
     return CheckEvidence.objects.create(
-        material=material,
-        file=upload,
-        name=upload.name[:200],
-        kind=upload.kind,
-        size=upload.size,
-        uploaded_by=user,
+        material=material, **stored_upload(upload, user)
     )
 
 

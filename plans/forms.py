@@ -129,6 +129,18 @@ def sniff(head, fileobj):
     return None
 
 
+def stored_upload(upload, user):
+    """The fields every attachment model (plan files, check evidence, achievement
+    files) keeps for an upload AttachmentForm has checked."""
+    return {
+        "file": upload,
+        "name": upload.name[:200],
+        "kind": upload.kind,
+        "size": upload.size,
+        "uploaded_by": user,
+    }
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
 

@@ -15,6 +15,7 @@ from ..forms import (
     DeliverableForm,
     ScheduleItemForm,
     SectionForm,
+    stored_upload,
 )
 from ..models import Attachment, Contact, Deliverable, ScheduleItem, SectionKey
 from ..permissions import can_edit_plan
@@ -222,14 +223,7 @@ def attachment_add(request, slug):
         upload = form.cleaned_data["file"]
         with frozen_refused(request, plan), transaction.atomic():
             services.lock_editable(plan)
-            Attachment.objects.create(
-                plan=plan,
-                file=upload,
-                name=upload.name[:200],
-                kind=upload.kind,
-                size=upload.size,
-                uploaded_by=request.user,
-            )
+            Attachment.objects.create(plan=plan, **stored_upload(upload, request.user))
         if plan.refused:
             return redirect(plan)
         messages.success(request, _("File uploaded."))
