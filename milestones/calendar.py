@@ -6,9 +6,11 @@ import secrets
 from icalendar import Calendar, Event
 
 from pilots.models import Batch
+from reviews.models import Assignment
 
+from . import progress
 from .deadlines import due_date, is_extended
-from .models import CalendarToken, DeadlineKind
+from .models import CalendarToken, DeadlineKind, ReminderKind, ReportingSchedule
 
 
 def unit_deadlines(*, batch, unit):
@@ -21,6 +23,18 @@ def unit_deadlines(*, batch, unit):
         )
         for kind in DeadlineKind
     ]
+
+
+def report_periods(batch):
+    """The batch's report periods, read only: the office's schedule, or the
+    default one (quarterly, 10 days' grace) without writing it."""
+    schedule = ReportingSchedule.objects.filter(batch=batch).first()
+    return progress.report_periods(batch, schedule or ReportingSchedule(batch=batch))
+
+
+def next_report(*, batch, today):
+    """The first report period still ahead of its due date (or None)."""
+    return next((p for p in report_periods(batch) if p.due >= today), None)
 
 
 def token_for(user):
@@ -55,6 +69,25 @@ def feed(*, user, host):
             summary = f"{user.unit.short_label}: {kind.label}"
             uid = f"unit-{user.unit_id}-{batch.pk}-{kind.value}@{host}"
             _add_day(calendar, uid, summary, due, None)
+        for period in report_periods(batch):
+            summary = (
+                f"{user.unit.short_label}: {ReminderKind.REPORT.label}"
+                f"（{period.start:%Y-%m-%d} – {period.end:%Y-%m-%d}）"
+            )
+            uid = f"report-{user.unit_id}-{batch.pk}-{period.key}@{host}"
+            _add_day(calendar, uid, summary, period.due, None)
+    if user.is_expert:
+        assignments = Assignment.objects.filter(
+            expert=user, submission__is_current=True, submission__round__batch=batch
+        ).select_related("submission__round", "submission__unit")
+        for assignment in assignments:
+            round_ = assignment.submission.round
+            summary = (
+                f"{ReminderKind.SCORING.label}: {round_.title} · "
+                f"{assignment.submission.unit.short_label}"
+            )
+            uid = f"scoring-{assignment.pk}@{host}"
+            _add_day(calendar, uid, summary, round_.closes_on, None)
     return calendar.to_ical()
 
 

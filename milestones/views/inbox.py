@@ -58,17 +58,20 @@ def notification_read_all(request):
 def timeline(request):
     batch = Batch.objects.current()
     unit = request.user.unit if request.user.role == User.Role.UNIT else None
+    today = timezone.localdate()
     deadlines = (
         calendar.unit_deadlines(batch=batch, unit=unit) if batch and unit else []
     )
+    next_report = calendar.next_report(batch=batch, today=today) if batch else None
     return render(
         request,
         "milestones/timeline.html",
         {
             "batch": batch,
-            "today": timezone.localdate(),
+            "today": today,
             "unit": unit,
             "deadlines": deadlines,
+            "next_report": next_report,
         },
     )
 

@@ -9,6 +9,7 @@ from icalendar import Calendar
 from milestones import services
 from milestones.models import CalendarToken, DeadlineKind, Extension, Notification
 from pilots.models import Batch
+from reviews.models import Assignment, Round, Submission
 from tests.conftest import client_for
 
 
@@ -163,3 +164,55 @@ def test_regenerating_the_calendar_token_revokes_the_old_one(client, unit_user):
     assert new != old
     assert client.get(old).status_code == 404
     assert client.get(new).status_code == 200
+
+
+def test_calendar_feed_has_the_units_report_deadlines(client, unit_user):
+    url = _feed_url(client, unit_user)
+    client.logout()
+    calendar = Calendar.from_ical(client.get(url).content)
+    reports = sorted(
+        event.decoded("dtstart")
+        for event in calendar.walk("VEVENT")
+        if "进展报告" in str(event["summary"])
+    )
+    # 2020 batch: implementation 2020-04-01 … 2021-12-31, quarterly, 10 days' grace.
+    assert reports[:2] == [datetime.date(2020, 7, 10), datetime.date(2020, 10, 10)]
+    assert reports[-1] == datetime.date(2022, 1, 10)
+    assert len(reports) == 7
+
+
+def test_calendar_feed_of_an_expert_has_the_scoring_deadlines(
+    client, office_user, expert_user
+):
+    batch = Batch.objects.current()
+    round_ = Round.objects.create(
+        batch=batch,
+        kind=Round.Kind.MIDTERM,
+        title="中期检查评审",
+        opens_on=datetime.date(2021, 3, 1),
+        closes_on=datetime.date(2021, 3, 20),
+        created_by=office_user,
+    )
+    submission = Submission.objects.create(
+        round=round_, unit=batch.units.get(slug="fujian")
+    )
+    Assignment.objects.create(
+        submission=submission, expert=expert_user, assigned_by=office_user
+    )
+    url = _feed_url(client, expert_user)
+    client.logout()
+    calendar = Calendar.from_ical(client.get(url).content)
+    scoring = {
+        str(event["summary"]): event.decoded("dtstart")
+        for event in calendar.walk("VEVENT")
+        if "专家评分" in str(event["summary"])
+    }
+    assert list(scoring.values()) == [datetime.date(2021, 3, 20)]
+    assert "中期检查评审" in next(iter(scoring))
+
+
+@time_machine.travel("2020-09-30 23:59:59 +0800", tick=False)
+def test_timeline_shows_the_units_next_report(client, unit_user):
+    page = client_for(client, unit_user).get("/timeline/").content.decode()
+    assert "2020-07-01 – 2020-09-30" in page
+    assert "2020-10-10" in page
