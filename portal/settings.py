@@ -298,6 +298,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint logs every layout step at INFO; a worker's log needs none of it.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # WeasyPrint logs every layout step at INFO, django-axes every successful
+    # log-in; a worker's or server's log needs neither. Lockouts are WARNING.
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
