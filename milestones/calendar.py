@@ -10,7 +10,7 @@ from reviews.models import Assignment
 
 from . import progress
 from .deadlines import due_date, is_extended
-from .models import CalendarToken, DeadlineKind, ReminderKind, ReportingSchedule
+from .models import CalendarToken, DeadlineKind, ReminderKind
 
 
 def unit_deadlines(*, batch, unit):
@@ -26,10 +26,8 @@ def unit_deadlines(*, batch, unit):
 
 
 def report_periods(batch):
-    """The batch's report periods, read only: the office's schedule, or the
-    default one (quarterly, 10 days' grace) without writing it."""
-    schedule = ReportingSchedule.objects.filter(batch=batch).first()
-    return progress.report_periods(batch, schedule or ReportingSchedule(batch=batch))
+    """The batch's report periods (progress.report_periods)."""
+    return progress.report_periods(batch)
 
 
 def next_report(*, batch, today):

@@ -70,9 +70,11 @@ class Period:
 
 
 def schedule_for(batch):
-    """The batch's reporting schedule; quarterly with 10 days' grace by default."""
-    schedule, _created = ReportingSchedule.objects.get_or_create(batch=batch)
-    return schedule
+    """The batch's reporting schedule as the office set it, else the default
+    (quarterly, 10 days' grace) unsaved: reading a schedule never writes one, so
+    every page and scan can call it on a GET."""
+    schedule = ReportingSchedule.objects.filter(batch=batch).first()
+    return schedule or ReportingSchedule(batch=batch)
 
 
 def report_periods(batch, schedule=None):

@@ -27,7 +27,6 @@ from milestones.models import (
     Extension,
     Plaque,
     ProgressReport,
-    ReportingSchedule,
     TaskProgress,
 )
 from milestones.progress import report_periods
@@ -267,9 +266,7 @@ def matrix(scope, today=None):
     units = list(scope.units().order_by("order", "pk"))
     plans = _plans(batch)
     extended = _due_dates(batch)
-    # Read, never created here: a GET must not write (the default is quarterly).
-    schedule = ReportingSchedule.objects.filter(batch=batch).first()
-    periods = report_periods(batch, schedule or ReportingSchedule(batch=batch))
+    periods = report_periods(batch)
     reports = {}
     for unit_id, start, is_late in ProgressReport.objects.filter(
         batch=batch, status=ProgressReport.Status.SUBMITTED

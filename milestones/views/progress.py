@@ -231,7 +231,9 @@ def progress_schedule(request):
         else:
             messages.success(request, _("Reporting schedule saved."))
             return redirect("milestones:progress_schedule")
-    schedule.refresh_from_db()
+    # Validation wrote the typed values onto the form's instance: show the
+    # periods of the schedule as stored.
+    schedule = progress.schedule_for(batch)
     return render(
         request,
         "milestones/progress_schedule.html",

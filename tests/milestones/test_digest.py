@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from milestones import digest, progress
+from milestones import digest
 from milestones.models import (
     CheckKind,
     CheckMaterial,
@@ -199,7 +199,6 @@ def test_digest_query_count_is_constant(size, office_user, django_assert_num_que
             batch=batch(), unit=unit, kind=CheckKind.MIDTERM, status="returned"
         )
     the_batch = batch()
-    progress.schedule_for(the_batch)  # created on first use
     with django_assert_num_queries(11):
         result = digest.outstanding(batch=the_batch, today=datetime.date(2020, 12, 7))
     assert result.counts["plans"] == (11, 11)

@@ -15,9 +15,9 @@ from milestones.models import (
     ReminderRule,
     SentReminder,
 )
-from milestones.progress import schedule_for, send_report_reminders
+from milestones.progress import send_report_reminders
 from milestones.tasks import send_due_reminders_task
-from pilots.models import Batch, PilotUnit, User
+from pilots.models import PilotUnit, User
 from tests.conftest import make_user
 from tests.milestones.progress_builders import make_report
 
@@ -126,7 +126,6 @@ def test_daily_task_sends_report_reminders(unit_user):
 
 def test_report_reminder_query_count_constant(django_assert_num_queries):
     units = list(PilotUnit.objects.order_by("order"))
-    schedule_for(Batch.objects.current())  # created on first use, not in the count
     for unit in units[:2]:
         make_user(f"small-{unit.slug}", User.Role.UNIT, unit=unit)
     with django_assert_num_queries(10):

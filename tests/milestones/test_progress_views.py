@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from milestones import progress
 from milestones.models import ChecklistEntry, Notification, ProgressReport, TaskProgress
 from milestones.progress import plan_items
 from pilots.models import Batch
@@ -306,7 +307,7 @@ def test_schedule_page_refuses_bad_grace_days(client, office_user):
 
     assert response.status_code == 400
     assert "请输入0到90之间的整数天数" in response.content.decode()
-    assert Batch.objects.current().reporting.cadence == "quarterly"
+    assert progress.schedule_for(Batch.objects.current()).cadence == "quarterly"
 
 
 def test_schedule_cadence_fixed_once_reports_exist(client, office_user, zhejiang):
@@ -319,7 +320,7 @@ def test_schedule_cadence_fixed_once_reports_exist(client, office_user, zhejiang
 
     assert response.status_code == 400
     assert "报告周期不能再更改" in response.content.decode()
-    assert Batch.objects.current().reporting.cadence == "quarterly"
+    assert progress.schedule_for(Batch.objects.current()).cadence == "quarterly"
 
 
 def test_new_report_starts_from_last_submitted_percents(client, unit_user, zhejiang):

@@ -487,7 +487,6 @@ def test_unit_todo_query_count_is_constant(
     size, unit_user, office_user, django_assert_num_queries
 ):
     _unit_rows(size, unit_user, office_user)
-    progress.schedule_for(batch())
     with on(2021, 7, 2):
         with django_assert_num_queries(9):
             items = todo.todo_items(unit_user)
