@@ -105,6 +105,17 @@ def _absolute(url):
     return base.rstrip("/") + url
 
 
+def queue_email(*, to, subject, body):
+    """One e-mail to an address that is not a portal user (a member of the public
+    answered privately): the same outbox and drain as notify(), sent only if the
+    caller's transaction commits."""
+    email = OutboxEmail.objects.create(
+        to=to, subject=" ".join(subject.split()), body=body
+    )
+    transaction.on_commit(_enqueue_drain)
+    return email
+
+
 def _enqueue_drain():
     from .tasks import drain_outbox_task
 

@@ -20,7 +20,6 @@ Only `moderate()` writes PublicMessage.status.
 import datetime
 import hashlib
 import hmac
-import logging
 import re
 import time
 
@@ -32,13 +31,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from milestones.models import CheckKind, CheckResult, OutboxEmail
-from milestones.services import notify
+from milestones.models import CheckKind, CheckResult
+from milestones.services import notify, queue_email
 
 from .cache import invalidate
 from .models import PublicMessage, PublicNotice, User
-
-logger = logging.getLogger(__name__)
 
 Status = PublicMessage.Status
 
@@ -239,27 +236,6 @@ def _queue_answer_email(message, answer):
             "answer": answer,
         }
     queue_email(to=message.email, subject=subject, body=body)
-
-
-def queue_email(*, to, subject, body):
-    """One e-mail to an address that is not a portal user (notify() needs a User).
-    Same outbox and same drain as notify(): nothing is sent unless the caller's
-    transaction commits."""
-    email = OutboxEmail.objects.create(
-        to=to, subject=" ".join(subject.split()), body=body
-    )
-    transaction.on_commit(_enqueue_drain)
-    return email
-
-
-def _enqueue_drain():
-    from milestones.tasks import drain_outbox_task
-
-    try:
-        drain_outbox_task.delay()
-    except Exception:
-        # The broker is down: the row is committed and the beat drain sends it.
-        logger.warning("Could not enqueue the outbox drain", exc_info=True)
 
 
 # ------------------------------------------------------------------ notices
