@@ -63,6 +63,7 @@ test: install-test
 	export SECURE_SSL_REDIRECT=false; \
 	export CONN_MAX_AGE=0; \
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
+	$(VENV)/bin/lint-imports && \
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: install-test
@@ -80,7 +81,7 @@ bench: install-test
 	done
 
 lint: install-test
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports
 
 format: install-test
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pilots.files import AttachmentForm
 from pilots.models import PilotUnit
-from plans.forms import AttachmentForm
 
 from .achievements import STATE_LABELS
 from .models import Achievement, AchievementKind

@@ -11,7 +11,8 @@ recommended implies published):
 
 The functions below are the only writers of those fields. Each does a conditional
 UPDATE on the state it expects; zero rows means someone else got there first.
-`update()` sends no signal, so they drop the public page cache themselves.
+Each writes a history row, whose save also drops the public page cache (the
+`update()` itself sends no signal).
 """
 
 from django.conf import settings
@@ -23,13 +24,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pilots import cache
+from pilots.files import stored_upload
+from pilots.history import record
+from pilots.messaging import notify
 from pilots.models import User
 from pilots.permissions import can_view_unit_private, is_member_of
-from plans.forms import stored_upload
 
 from .models import Achievement, AchievementFile
-from .services import notify
 
 
 class State:
@@ -168,7 +169,8 @@ def remove_file(*, achievement_file):
 # ------------------------------------------------------------------ the office
 
 
-def _transition(achievement, action, **values):
+def _transition(achievement, action, *, user, **values):
+    before = state_of(achievement)
     sources = Q()
     for state in TRANSITIONS[action]:
         sources |= STATE_FILTERS[state]
@@ -182,10 +184,8 @@ def _transition(achievement, action, **values):
                 "look at it again and repeat if still needed."
             )
         )
-    # Now for this request's redirect; on commit for pages cached in between.
-    cache.invalidate()
-    transaction.on_commit(cache.invalidate)
     achievement.refresh_from_db()
+    record(achievement, from_state=before, to_state=state_of(achievement), by=user)
 
 
 def _unit_members(unit):
@@ -209,7 +209,7 @@ def _tell_unit(achievement, kind, title, body):
 def publish(*, achievement, user):
     """Show it in the public column. Side effects: the public pages' cache is
     dropped; the unit's members are notified."""
-    _transition(achievement, "publish", published_at=timezone.now())
+    _transition(achievement, "publish", user=user, published_at=timezone.now())
     with translation.override(settings.LANGUAGE_CODE):
         title = _("Your achievement “%(title)s” was published") % {
             "title": achievement.title
@@ -227,6 +227,7 @@ def unpublish(*, achievement, user):
     _transition(
         achievement,
         "unpublish",
+        user=user,
         published_at=None,
         recommended=False,
         recommended_at=None,
@@ -241,6 +242,7 @@ def recommend(*, achievement, recommendation, user):
     _transition(
         achievement,
         "recommend",
+        user=user,
         published_at=Coalesce("published_at", Value(now)),
         recommended=True,
         recommended_at=now,
@@ -261,5 +263,9 @@ def recommend(*, achievement, recommendation, user):
 def withdraw_recommendation(*, achievement, user):
     """It stays published, no longer recommended."""
     _transition(
-        achievement, "withdraw_recommendation", recommended=False, recommended_at=None
+        achievement,
+        "withdraw_recommendation",
+        user=user,
+        recommended=False,
+        recommended_at=None,
     )

@@ -5,12 +5,12 @@ import secrets
 
 from icalendar import Calendar, Event
 
-from pilots.models import Batch
+from pilots.deadlines import due_date, is_extended
+from pilots.models import Batch, DeadlineKind
 from reviews.models import Assignment
 
 from . import progress
-from .deadlines import due_date, is_extended
-from .models import CalendarToken, DeadlineKind, ReminderKind
+from .models import CalendarToken, ReminderKind
 
 
 def unit_deadlines(*, batch, unit):

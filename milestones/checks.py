@@ -16,27 +16,27 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pilots.models import User
+from pilots.deadlines import due_date, due_dates
+from pilots.files import stored_upload
+from pilots.messaging import notify
+from pilots.models import DeadlineKind, User
 from pilots.permissions import can_view_unit_private, is_member_of
-from plans.forms import stored_upload
 from plans.models import Plan
 from plans.models import Status as PlanStatus
+from reviews import services as review_services
 from reviews.models import Assignment, Decision, Round, Submission
 
 from . import progress
-from .deadlines import due_date, due_dates
 from .models import (
     CheckEvidence,
     CheckKind,
     ChecklistEntry,
     CheckMaterial,
     CheckResult,
-    DeadlineKind,
     ItemState,
     Plaque,
     TaskAcceptance,
 )
-from .services import notify
 
 Status = CheckMaterial.Status
 
@@ -427,8 +427,25 @@ def _unit_members(unit_id):
     return list(User.objects.filter(role=User.Role.UNIT, unit=unit_id, is_active=True))
 
 
+@transaction.atomic
+def decide(*, submission, outcome, opinion, show_expert_names, user):
+    """The office decides on material before a round: the review decision
+    (reviews.services.decide) and, in the same transaction, `record_result`."""
+    try:
+        return review_services.decide(
+            submission=submission,
+            outcome=outcome,
+            opinion=opinion,
+            show_expert_names=show_expert_names,
+            user=user,
+            record_result=record_result,
+        )
+    except review_services.ReviewError as error:
+        raise CheckError(str(error)) from None
+
+
 def record_result(*, submission, decision):
-    """Called by reviews.services.decide inside its transaction.
+    """Called by reviews.services.decide inside its transaction (see `decide`).
 
     approve / approve with revisions → passed, return → returned (editable
     again), reject → failed. Passed or failed writes the CheckResult (for
@@ -437,16 +454,15 @@ def record_result(*, submission, decision):
     unit is (the office can then mark single tasks not accepted). A return
     writes no result: the material comes back and will be decided again.
     The unit's members are notified."""
-    # Imported here: reviews.services imports this module for `decide`.
-    from reviews.services import round_results
-
     material = submission.check_material
     to = OUTCOME_STATUS[Decision.Outcome(decision.outcome)]
     _move(material, to=to)
     if to != Status.RETURNED:
         grade = ""
         if material.kind == CheckKind.ACCEPTANCE:
-            _criteria, rows = round_results(submission.round, [submission])
+            _criteria, rows = review_services.round_results(
+                submission.round, [submission]
+            )
             grade = rows[0]["grade"]
         result, _created = CheckResult.objects.update_or_create(
             material=material,

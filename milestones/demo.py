@@ -3,9 +3,8 @@ message has a dedupe key, so a second run writes nothing."""
 
 from django.urls import reverse
 
+from pilots.messaging import notify
 from pilots.models import User
-
-from .services import notify
 
 
 def seed(batch, stdout):

@@ -143,7 +143,7 @@ def seed(batch, stdout):
             marks, submitted = sheet if sheet else (None, False)
             _score(submission, criteria, expert, marks, submitted)
         if slug == "fujian":
-            review_services.decide(
+            checks.decide(
                 submission=submission,
                 outcome="approve",
                 opinion="中期检查通过，请按专家意见加快成果总结。" + DEMO,

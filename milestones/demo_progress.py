@@ -12,6 +12,8 @@ import datetime
 from django.utils import timezone
 
 from pilots.models import User
+from plans.models import Plan
+from plans.models import Status as PlanStatus
 
 from .models import ChecklistEntry, ItemState, ProgressReport, TaskProgress
 from .progress import lateness, plan_items, report_periods
@@ -20,11 +22,11 @@ DAY = datetime.timedelta(days=1)
 
 
 def seed(batch, stdout):
-    from plans.models import Plan
-
     today = timezone.localdate()
     periods = [period for period in report_periods(batch) if period.start <= today]
-    plans = Plan.objects.filter(batch=batch, status="approved").select_related("unit")
+    plans = Plan.objects.filter(batch=batch, status=PlanStatus.APPROVED).select_related(
+        "unit"
+    )
     created = 0
     for index, plan in enumerate(plans.order_by("unit__order")):
         created += _seed_unit(batch, plan, periods, index, today)

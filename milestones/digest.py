@@ -2,7 +2,7 @@
 
 `send_weekly_digest()` runs every Monday morning (Celery beat, Asia/Shanghai). It
 builds one summary of the current batch (`outstanding`) and sends it to every
-active office user through milestones.services.notify, keyed by the ISO week, so
+active office user through pilots.messaging.notify, keyed by the ISO week, so
 a second run in the same week (or a second beat process) sends nothing again.
 """
 
@@ -17,15 +17,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from pilots.models import Batch, User
+from pilots.deadlines import due_dates
+from pilots.messaging import notify
+from pilots.models import Batch, DeadlineKind, Notification, User
 from plans.models import Plan
 from plans.models import Status as PlanStatus
 from reviews.models import Assignment, SheetStatus
 
 from . import checks, progress
-from .deadlines import due_dates
-from .models import CheckKind, CheckMaterial, DeadlineKind, Notification
-from .services import notify
+from .models import CheckKind, CheckMaterial
 from .todo import decisions_pending
 
 # The digest's summary, in order: name -> label.
@@ -248,7 +248,7 @@ def send_weekly_digest(today=None):
         kind="digest.weekly",
         title=title,
         body=body,
-        url=reverse("milestones:todo"),
+        url=reverse("column:todo"),
         dedupe_key=key,
     )
     return len(recipients)

@@ -17,14 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import private_storage
-
-
-class DeadlineKind(models.TextChoices):
-    # Values name the Batch field that holds the programme-wide date.
-    PLAN = "plan_due", _("Implementation plan")
-    MIDTERM = "midterm_end", _("Mid-term check material")
-    ACCEPTANCE = "acceptance_due", _("Acceptance material")
+from pilots.files import private_storage
+from pilots.models import DeadlineKind
 
 
 class ReminderKind(models.TextChoices):
@@ -36,104 +30,6 @@ class ReminderKind(models.TextChoices):
     ACCEPTANCE = DeadlineKind.ACCEPTANCE.value, DeadlineKind.ACCEPTANCE.label
     REPORT = "report", _("Progress report")
     SCORING = "scoring", _("Expert scoring")
-
-
-class Extension(models.Model):
-    """The office grants one unit more time for one deadline of a batch."""
-
-    batch = models.ForeignKey(
-        "pilots.Batch", on_delete=models.CASCADE, related_name="extensions"
-    )
-    unit = models.ForeignKey(
-        "pilots.PilotUnit",
-        on_delete=models.CASCADE,
-        related_name="extensions",
-        verbose_name=_("unit"),
-    )
-    kind = models.CharField(_("deadline"), max_length=20, choices=DeadlineKind.choices)
-    due = models.DateField(_("extended until"))
-    reason = models.TextField(_("reason"), blank=True)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    granted_at = models.DateTimeField(_("granted at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("deadline extension")
-        verbose_name_plural = _("deadline extensions")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["batch", "unit", "kind"], name="one_extension_per_deadline"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.unit} · {self.get_kind_display()} → {self.due}"
-
-
-class Notification(models.Model):
-    """A message in a user's in-portal inbox. Written only by services.notify()."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        verbose_name=_("recipient"),
-    )
-    kind = models.CharField(_("kind"), max_length=50)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), blank=True)
-    url = models.CharField(_("link"), max_length=500, blank=True)
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recipient", "dedupe_key"], name="one_notification_per_key"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.recipient} · {self.title}"
-
-
-class OutboxEmail(models.Model):
-    """An e-mail waiting to be sent. The database row is the queue: a lost Celery
-    message or a broker outage loses nothing, the per-minute drain finds it."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-
-    to = models.EmailField(_("to"))
-    subject = models.CharField(_("subject"), max_length=300)
-    body = models.TextField(_("text"))
-    html = models.TextField(_("HTML"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
-    last_error = models.TextField(_("last error"), blank=True)
-    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("outgoing e-mail")
-        verbose_name_plural = _("outgoing e-mails")
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
-
-    def __str__(self):
-        return f"{self.to} · {self.subject}"
 
 
 class ReminderRule(models.Model):

@@ -1,5 +1,5 @@
 """The office's programme settings outside the admin: the batch's timeline (the
-programme-wide deadlines read by milestones.deadlines), extensions per unit, and
+programme-wide deadlines read by pilots.deadlines), extensions per unit, and
 the reminder rules with their text.
 """
 
@@ -13,13 +13,13 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from pilots.models import User
+from pilots.deadlines import due_date
+from pilots.messaging import notify
+from pilots.models import DeadlineKind, Extension, User
 from plans import services as plan_services
 
-from .deadlines import due_date
-from .models import DeadlineKind, Extension, ReminderRule
+from .models import ReminderRule
 from .reminders import message_context
-from .services import notify
 
 TIMELINE_FIELDS = [
     "launch_date",

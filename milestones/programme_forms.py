@@ -6,10 +6,10 @@ from django.template import TemplateSyntaxError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from pilots.models import Batch
+from pilots.models import Batch, DeadlineKind
 
 from . import programme
-from .models import DeadlineKind, ReminderRule
+from .models import ReminderRule
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -15,22 +15,24 @@ import calendar
 import dataclasses
 import datetime
 
-from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from pilots.messaging import notify
 from pilots.models import Task, User
+from pilots.permissions import is_member_of, supervises
+from plans.models import Plan
+from plans.models import Status as PlanStatus
 
 from .models import (
     ChecklistEntry,
     ItemState,
     ProgressReport,
-    ReminderKind,
-    ReminderRule,
     ReportingSchedule,
     TaskProgress,
 )
@@ -225,9 +227,8 @@ def overdue_reports(batch, today):
 
 def approved_plan(*, batch, unit):
     """The unit's approved plan for the batch, or None."""
-    Plan = apps.get_model("plans", "Plan")
     return (
-        Plan.objects.filter(batch=batch, unit=unit, status="approved")
+        Plan.objects.filter(batch=batch, unit=unit, status=PlanStatus.APPROVED)
         .select_related("unit")
         .first()
     )
@@ -338,8 +339,6 @@ def visible_task_ids(user, unit):
 def can_view_report(user, report):
     """Members see their unit's reports, drafts included; the office sees every
     submitted one; a department those of units it supervises. Experts: none."""
-    from pilots.permissions import is_member_of, supervises
-
     if not user.is_authenticated:
         return False
     if is_member_of(user, report.unit):
@@ -351,8 +350,6 @@ def can_view_report(user, report):
 
 def can_edit_report(user, unit, report):
     """Only the unit's members write, and only while there is no submitted report."""
-    from pilots.permissions import is_member_of
-
     editable = report is None or report.status == Status.DRAFT
     return editable and is_member_of(user, unit)
 
@@ -472,11 +469,6 @@ def submit_report(*, report, user, now=None):
 
 
 def _notify_submitted(report):
-    from django.conf import settings
-    from django.utils import translation
-
-    from .services import notify
-
     unit = report.unit
     departments = User.objects.filter(
         role=User.Role.DEPARTMENT,
@@ -618,62 +610,3 @@ def progress_series(unit, batch):
     chart.x_ticks = [(x_of(day), day) for day in dates]
     chart.y_ticks = [(y_of(p), p) for p in (0, 25, 50, 75, 100)]
     return chart
-
-
-# ------------------------------------------------------------------ reminders
-
-
-def send_report_reminders(today=None):
-    """Remind units' members of progress reports the REPORT rules point at today:
-    due in `days_before` days (negative: overdue) and not yet submitted.
-
-    Hands the reminders to `reminders.deliver`, which sends each once, ever
-    (keyed by the period's first day). Returns how many went out. A constant
-    number of queries, whatever the number of units or members.
-    """
-    from pilots.models import Batch
-
-    from .reminders import Reminder, deliver
-
-    today = today or timezone.localdate()
-    batch = Batch.objects.current()
-    if batch is None:
-        return 0
-    rules = list(ReminderRule.objects.filter(active=True, kind=ReminderKind.REPORT))
-    periods = report_periods(batch)
-    hits = [
-        (rule, period)
-        for rule in rules
-        for period in periods
-        if (period.due - today).days == rule.days_before
-    ]
-    if not hits:
-        return 0
-    starts = {period.start for _rule, period in hits}
-    submitted = set(
-        ProgressReport.objects.filter(
-            batch=batch, period_start__in=starts, status=Status.SUBMITTED
-        ).values_list("unit_id", "period_start")
-    )
-    members = {}
-    for user in User.objects.filter(
-        role=User.Role.UNIT, is_active=True, unit__batches=batch
-    ).select_related("unit"):
-        members.setdefault(user.unit_id, []).append(user)
-    reminders = [
-        Reminder(
-            user=user,
-            rule=rule,
-            unit=user.unit,
-            due=period.due,
-            key=period.key,
-            url=reverse(
-                "milestones:progress_report", args=[user.unit.slug, period.key]
-            ),
-        )
-        for rule, period in hits
-        for unit_id, users in members.items()
-        if (unit_id, period.start) not in submitted
-        for user in users
-    ]
-    return deliver(batch=batch, reminders=reminders, today=today)

@@ -9,15 +9,8 @@ query count does not grow with the number of units or recipients.
 
 Who is still outstanding: for the plan deadline, the units of the batch without a
 plans.Plan past DRAFT (a plan submitted once has met the deadline, even if it was
-returned for revision since). Mid-term and acceptance material have no app yet, so
-every unit counts as outstanding for them. An app can replace the rule for a kind
-from its AppConfig.ready():
-
-    from milestones.models import DeadlineKind
-    from milestones.reminders import register_outstanding
-    register_outstanding(DeadlineKind.MIDTERM, units_without_midterm_report)
-
-where the function takes the batch and returns a set of unit ids, in one query.
+returned for revision since); for mid-term and acceptance material, the units
+without submitted material (milestones.checks).
 
 Deadlines that are not batch dates (progress reports per period, expert scoring
 per round) are scanned by their own functions, which build `Reminder` rows
@@ -28,30 +21,24 @@ daily task (tasks.py) calls each scan.
 import dataclasses
 import datetime
 
-from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from pilots.models import Batch, User
+from pilots.deadlines import due_dates
+from pilots.messaging import Message, notify_all
+from pilots.models import Batch, DeadlineKind, User
+from plans.models import Plan
+from plans.models import Status as PlanStatus
 
-from .deadlines import due_dates
-from .models import DeadlineKind, ReminderKind, ReminderRule, SentReminder
-from .services import Message, notify_all
-
-OUTSTANDING = {}
-
-
-def register_outstanding(kind, predicate):
-    """`predicate(batch)` returns the ids of units that still owe deadline `kind`."""
-    OUTSTANDING[DeadlineKind(kind)] = predicate
+from . import checks, progress
+from .models import ProgressReport, ReminderKind, ReminderRule, SentReminder
 
 
 def units_without_submitted_plan(batch):
-    Plan = apps.get_model("plans", "Plan")
-    submitted = Plan.objects.filter(batch=batch).exclude(status="draft")
+    submitted = Plan.objects.filter(batch=batch).exclude(status=PlanStatus.DRAFT)
     return set(
         batch.units.exclude(pk__in=submitted.values("unit_id")).values_list(
             "pk", flat=True
@@ -61,12 +48,11 @@ def units_without_submitted_plan(batch):
 
 def units_with_outstanding(kind, batch):
     """Ids of the batch's units that have not delivered `kind` yet."""
-    predicate = OUTSTANDING.get(DeadlineKind(kind))
-    if predicate is not None:
-        return set(predicate(batch))
-    if kind == DeadlineKind.PLAN and apps.is_installed("plans"):
+    if kind == DeadlineKind.PLAN:
         return units_without_submitted_plan(batch)
-    return set(batch.units.values_list("pk", flat=True))
+    if kind == DeadlineKind.MIDTERM:
+        return set(checks.units_without_midterm_material(batch))
+    return set(checks.units_without_acceptance_material(batch))
 
 
 def due_reminders(*, batch, today):
@@ -262,3 +248,60 @@ class _Texts:
                 f"{rule.days_before}"
             ),
         )
+
+
+# ------------------------------------------------------------------ progress reports
+
+
+def send_report_reminders(today=None):
+    """Remind units' members of progress reports the REPORT rules point at today:
+    due in `days_before` days (negative: overdue) and not yet submitted.
+
+    Hands the reminders to `deliver`, which sends each once, ever
+    (keyed by the period's first day). Returns how many went out. A constant
+    number of queries, whatever the number of units or members.
+    """
+    today = today or timezone.localdate()
+    batch = Batch.objects.current()
+    if batch is None:
+        return 0
+    rules = list(ReminderRule.objects.filter(active=True, kind=ReminderKind.REPORT))
+    periods = progress.report_periods(batch)
+    hits = [
+        (rule, period)
+        for rule in rules
+        for period in periods
+        if (period.due - today).days == rule.days_before
+    ]
+    if not hits:
+        return 0
+    starts = {period.start for _rule, period in hits}
+    submitted = set(
+        ProgressReport.objects.filter(
+            batch=batch,
+            period_start__in=starts,
+            status=ProgressReport.Status.SUBMITTED,
+        ).values_list("unit_id", "period_start")
+    )
+    members = {}
+    for user in User.objects.filter(
+        role=User.Role.UNIT, is_active=True, unit__batches=batch
+    ).select_related("unit"):
+        members.setdefault(user.unit_id, []).append(user)
+    reminders = [
+        Reminder(
+            user=user,
+            rule=rule,
+            unit=user.unit,
+            due=period.due,
+            key=period.key,
+            url=reverse(
+                "milestones:progress_report", args=[user.unit.slug, period.key]
+            ),
+        )
+        for rule, period in hits
+        for unit_id, users in members.items()
+        if (unit_id, period.start) not in submitted
+        for user in users
+    ]
+    return deliver(batch=batch, reminders=reminders, today=today)

@@ -1,19 +1,12 @@
-"""Thin Celery wrappers; the work is in services.py and reminders.py."""
+"""Thin Celery wrappers; the work is in reminders.py, progress.py and digest.py."""
 
 import logging
 
 from celery import shared_task
 
-from . import digest, progress, reminders, scoring_reminders, services
+from . import digest, reminders, scoring_reminders
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task(name="milestones.drain_outbox")
-def drain_outbox_task():
-    sent, failed = services.drain_outbox()
-    if sent or failed:
-        logger.info("Outbox drained: %s sent, %s failed", sent, failed)
 
 
 @shared_task(name="milestones.send_due_reminders")
@@ -22,7 +15,7 @@ def send_due_reminders_task():
     logger.info("Deadline reminders sent: %s", count)
     scoring = scoring_reminders.send_scoring_reminders()
     logger.info("Scoring reminders sent: %s", scoring)
-    reports = progress.send_report_reminders()
+    reports = reminders.send_report_reminders()
     logger.info("Progress report reminders sent: %s", reports)
 
 

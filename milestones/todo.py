@@ -15,7 +15,6 @@ from django.db.models import (
     Exists,
     F,
     Max,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -25,15 +24,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pilots.models import Batch, PilotUnit, PublicMessage, User
+from pilots.deadlines import due_date
+from pilots.models import Batch, DeadlineKind, PilotUnit, User
 from plans.models import Plan, PlanVersion
 from plans.models import Status as PlanStatus
 from reviews.models import Assignment, SheetStatus, Stage, StageRecord
 from reviews.models import Submission as ReviewSubmission
 
 from . import checks, progress
-from .deadlines import due_date
-from .models import Achievement, CheckKind, CheckMaterial, DeadlineKind
+from .models import Achievement, CheckKind, CheckMaterial
 
 # A progress report shows up this many days before it is due (the first
 # reminder goes out 7 days ahead; a week more leaves time to write it).
@@ -341,25 +340,6 @@ def office_items(user, *, batch, today):
             published_at__isnull=True, created_by__role=User.Role.UNIT
         ).select_related("unit")
     ]
-    # One item for all pending messages: a flood of them must not bury the rest.
-    waiting = PublicMessage.objects.filter(
-        status=PublicMessage.Status.PENDING
-    ).aggregate(count=Count("pk"), oldest=Min("created_at"))
-    if waiting["count"]:
-        items.append(
-            Item(
-                kind="message.moderate",
-                title=ngettext(
-                    "%(count)s public message waiting for moderation",
-                    "%(count)s public messages waiting for moderation",
-                    waiting["count"],
-                )
-                % {"count": waiting["count"]},
-                url=reverse("pilots:message_moderation"),
-                since=_local_day(waiting["oldest"]),
-                today=today,
-            )
-        )
     return items
 
 

@@ -1,12 +1,21 @@
-from .views import achievements, checks, inbox, programme, progress, todo
+from .views import (
+    achievements,
+    checks,
+    dashboard,
+    programme,
+    progress,
+    timeline,
+    workspace,
+)
 
 app_name = "milestones"
 
 urlpatterns = [
-    *inbox.urlpatterns,
+    *workspace.urlpatterns,
+    *dashboard.urlpatterns,
+    *timeline.urlpatterns,
     *progress.urlpatterns,
     *checks.urlpatterns,
     *achievements.urlpatterns,
     *programme.urlpatterns,
-    *todo.urlpatterns,
 ]

@@ -6,6 +6,10 @@ from .models import (
     Batch,
     BusinessDomain,
     Department,
+    Extension,
+    History,
+    Notification,
+    OutboxEmail,
     PilotUnit,
     Task,
     TechnologyDomain,
@@ -68,6 +72,40 @@ class BatchAdmin(admin.ModelAdmin):
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ("name", "name_en")
     filter_horizontal = ("business_domains",)
+
+
+@admin.register(Extension)
+class ExtensionAdmin(admin.ModelAdmin):
+    list_display = ["unit", "batch", "kind", "due", "granted_by", "granted_at"]
+    list_filter = ["batch", "kind"]
+    readonly_fields = ["granted_by", "granted_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.granted_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "title", "created_at", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "recipient__username"]
+    readonly_fields = [field.name for field in Notification._meta.fields]
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    list_display = ["to", "subject", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["to", "subject"]
+    readonly_fields = [field.name for field in OutboxEmail._meta.fields]
+
+
+@admin.register(History)
+class HistoryAdmin(admin.ModelAdmin):
+    list_display = ["at", "content_type", "object_id", "from_state", "to_state", "by"]
+    list_filter = ["content_type"]
+    readonly_fields = [field.name for field in History._meta.fields]
 
 
 admin.site.register(BusinessDomain)

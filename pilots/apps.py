@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class PilotsConfig(AppConfig):
     name = "pilots"
     verbose_name = _("Pilot units")
-
-    def ready(self):
-        from .cache import connect_signals
-
-        connect_signals()

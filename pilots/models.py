@@ -4,7 +4,11 @@ The 11 units of notice 水信息〔2020〕46号 (part 二) and the first batch's
 (part 五) are loaded by the data migration 0002, so every database has them.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -106,7 +110,7 @@ class PilotUnit(BilingualNameMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("pilots:unit_detail", args=[self.slug])
+        return reverse("column:unit_detail", args=[self.slug])
 
     @property
     def short_label(self):
@@ -239,6 +243,39 @@ class Batch(BilingualNameMixin, models.Model):
         return (self.plan_due - timezone.localdate()).days
 
 
+class UserQuerySet(models.QuerySet):
+    """Who is who, for every list and every recipient: active accounts only, so a
+    deactivated account is never offered, told or counted."""
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    def office(self):
+        return self.active().filter(role=User.Role.OFFICE)
+
+    def members_of(self, unit):
+        """A unit's members (`unit`: a PilotUnit or its id)."""
+        return self.active().filter(role=User.Role.UNIT, unit=unit)
+
+    def experts(self):
+        return self.active().filter(role=User.Role.EXPERT)
+
+    def supervising(self, unit):
+        """The departments' members who supervise one of `unit`'s tasks."""
+        return (
+            self.active()
+            .filter(
+                role=User.Role.DEPARTMENT,
+                department__business_domains__tasks__unit=unit,
+            )
+            .distinct()
+        )
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    pass
+
+
 class User(AbstractUser):
     """A person using the portal. The role decides what they see (DOMAIN.md, roles)."""
 
@@ -285,6 +322,8 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
+    objects = UserManager()
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -322,185 +361,145 @@ class User(AbstractUser):
         return self.role == self.Role.EXPERT
 
 
-# ------------------------------------------------------------ public column
-# 先行先试工作专栏 (notice 六.4): news, public notices (公示) and the public's messages.
+# ------------------------------------------------------------ deadlines and messages
+# The tables below were created by the milestones app and keep their names.
 
 
-class NewsQuerySet(models.QuerySet):
-    def published(self, now=None):
-        """Visible to the public at `now`: publication time reached, not withdrawn."""
-        now = now or timezone.now()
-        return self.filter(publish_at__lte=now, withdrawn_at__isnull=True)
+class DeadlineKind(models.TextChoices):
+    # Values name the Batch field that holds the programme-wide date.
+    PLAN = "plan_due", _("Implementation plan")
+    MIDTERM = "midterm_end", _("Mid-term check material")
+    ACCEPTANCE = "acceptance_due", _("Acceptance material")
 
 
-class NewsPost(models.Model):
-    """A post of the progress column. Draft: no publish_at. Scheduled: publish_at
-    in the future. Withdrawn: withdrawn_at set (kept, never shown)."""
+class Extension(models.Model):
+    """The office grants one unit more time for one deadline of a batch."""
 
-    class Category(models.TextChoices):
-        PROGRESS = "progress", _("Work progress")
-        RESULTS = "results", _("Results and effects")
-
-    title = models.CharField(_("title"), max_length=120)
-    slug = models.SlugField(
-        _("address"), max_length=80, unique=True, allow_unicode=False
+    batch = models.ForeignKey(
+        "pilots.Batch", on_delete=models.CASCADE, related_name="extensions"
     )
-    summary = models.CharField(_("summary"), max_length=300)
-    body = models.TextField(_("text"))
-    category = models.CharField(
-        _("category"), max_length=10, choices=Category.choices, default="progress"
+    unit = models.ForeignKey(
+        "pilots.PilotUnit",
+        on_delete=models.CASCADE,
+        related_name="extensions",
+        verbose_name=_("unit"),
     )
-    units = models.ManyToManyField(
-        PilotUnit, blank=True, related_name="news", verbose_name=_("units")
+    kind = models.CharField(_("deadline"), max_length=20, choices=DeadlineKind.choices)
+    due = models.DateField(_("extended until"))
+    reason = models.TextField(_("reason"), blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    tasks = models.ManyToManyField(
-        Task, blank=True, related_name="news", verbose_name=_("tasks")
-    )
-    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        "pilots.User", on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    is_demo = models.BooleanField(_("demo data"), default=False)
-
-    objects = NewsQuerySet.as_manager()
+    granted_at = models.DateTimeField(_("granted at"), auto_now=True)
 
     class Meta:
-        ordering = ["-publish_at", "-pk"]
-        verbose_name = _("news post")
-        verbose_name_plural = _("news posts")
-        indexes = [models.Index(fields=["publish_at", "withdrawn_at"])]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        """news/<yyyy>/<mm>/<slug>/ by the publication date in Beijing time;
-        None for a draft, which has no public address yet."""
-        if self.publish_at is None:
-            return None
-        local = timezone.localtime(self.publish_at)
-        return reverse(
-            "pilots:news_detail", args=[f"{local:%Y}", f"{local:%m}", self.slug]
-        )
-
-
-class NewsImage(models.Model):
-    """An image in a post's body, referenced from the text; alt text required."""
-
-    post = models.ForeignKey(NewsPost, on_delete=models.CASCADE, related_name="images")
-    image = models.FileField(_("image"), upload_to="news/%Y/%m/")
-    alt = models.CharField(_("description for screen readers"), max_length=200)
-    caption = models.CharField(_("caption"), max_length=200, blank=True)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("news image")
-        verbose_name_plural = _("news images")
-
-    def __str__(self):
-        return self.alt
-
-
-class PublicNotice(models.Model):
-    """公示: acceptance results (or another decision) put up for a notice period,
-    during which the public can object through the message form."""
-
-    title = models.CharField(_("title"), max_length=120)
-    body = models.TextField(_("text"))
-    units = models.ManyToManyField(
-        PilotUnit, blank=True, related_name="notices", verbose_name=_("units")
-    )
-    starts_on = models.DateField(_("notice period from"))
-    ends_on = models.DateField(_("notice period to"))
-    published = models.BooleanField(_("published"), default=False)
-    created_by = models.ForeignKey(
-        "pilots.User", on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    is_demo = models.BooleanField(_("demo data"), default=False)
-
-    class Meta:
-        ordering = ["-starts_on", "-pk"]
-        verbose_name = _("public notice")
-        verbose_name_plural = _("public notices")
+        db_table = "milestones_extension"
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")),
-                name="notice_ends_after_start",
+            models.UniqueConstraint(
+                fields=["batch", "unit", "kind"], name="one_extension_per_deadline"
             )
         ]
 
     def __str__(self):
-        return self.title
-
-    def is_open(self, today=None):
-        today = today or timezone.localdate()
-        return self.published and self.starts_on <= today <= self.ends_on
+        return f"{self.unit} · {self.get_kind_display()} → {self.due}"
 
 
-class PublicMessage(models.Model):
-    """意见建议 from the public, or an objection during a notice period. Nothing is
-    shown before the office moderates it; the office may publish an answer."""
+class Notification(models.Model):
+    """A message in a user's in-portal inbox. Written only by services.notify()."""
 
-    class Kind(models.TextChoices):
-        SUGGESTION = "suggestion", _("Suggestion")
-        QUESTION = "question", _("Question")
-        OBJECTION = "objection", _("Objection to a public notice")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        db_table = "milestones_notification"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"], name="one_notification_per_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} · {self.title}"
+
+
+class OutboxEmail(models.Model):
+    """An e-mail waiting to be sent. The database row is the queue: a lost Celery
+    message or a broker outage loses nothing, the per-minute drain finds it."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for moderation")
-        PUBLISHED = "published", _("Published with the answer")
-        ANSWERED = "answered", _("Answered privately")
-        REJECTED = "rejected", _("Rejected")
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
 
-    kind = models.CharField(
-        _("kind"), max_length=12, choices=Kind.choices, default="suggestion"
-    )
-    notice = models.ForeignKey(
-        PublicNotice,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="objections",
-        verbose_name=_("public notice"),
-    )
-    unit = models.ForeignKey(
-        PilotUnit,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("about unit"),
-    )
-    name = models.CharField(_("name"), max_length=60)
-    email = models.EmailField(_("e-mail"))
-    subject = models.CharField(_("subject"), max_length=120)
-    body = models.TextField(_("message"))
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default="pending"
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    answer = models.TextField(_("answer"), blank=True)
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        "pilots.User",
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        db_table = "milestones_outboxemail"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.to} · {self.subject}"
+
+
+class History(models.Model):
+    """One row per change of a workflow's state, whatever the workflow: plans,
+    review stages and decisions, progress reports, check material, achievements,
+    news, public messages, extensions. Written only by `pilots.history.record`,
+    inside the transaction of the service that made the change."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    from_state = models.CharField(_("from"), max_length=40, blank=True)
+    to_state = models.CharField(_("to"), max_length=40)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("by"),
     )
-    # A keyed hash of the sender's address, for flood limits; never the address.
-    client_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
-    is_demo = models.BooleanField(_("demo data"), default=False)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
 
     class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("public message")
-        verbose_name_plural = _("public messages")
+        ordering = ["at", "pk"]
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
 
     def __str__(self):
-        return self.subject
+        return f"{self.object_id}: {self.from_state} → {self.to_state}"

@@ -9,15 +9,6 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from .models import User
-
-HOME_VIEW_BY_ROLE = {
-    User.Role.OFFICE: "pilots:office_home",
-    User.Role.DEPARTMENT: "pilots:department_home",
-    User.Role.UNIT: "pilots:unit_home",
-    User.Role.EXPERT: "pilots:expert_home",
-}
-
 
 def role_required(*roles):
     """Let through signed-in users whose role is one of `roles`."""
@@ -52,3 +43,7 @@ def can_view_unit_private(user, unit):
     if not user.is_authenticated:
         return False
     return user.is_office or is_member_of(user, unit) or supervises(user, unit)
+
+
+def can_open_notification(user, notification):
+    return user.is_authenticated and notification.recipient_id == user.pk

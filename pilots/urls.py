@@ -1,11 +1,7 @@
-from .views import dashboard, news, public, public_messages, workspace
+from .views import inbox
 
 app_name = "pilots"
 
 urlpatterns = [
-    *public.urlpatterns,
-    *workspace.urlpatterns,
-    *dashboard.urlpatterns,
-    *news.urlpatterns,
-    *public_messages.urlpatterns,
+    *inbox.urlpatterns,
 ]

@@ -13,8 +13,7 @@ import datetime
 
 from django.utils import timezone
 
-from milestones.models import DeadlineKind, Extension
-from pilots.models import User
+from pilots.models import DeadlineKind, Extension, User
 
 from . import services
 from .models import (

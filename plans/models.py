@@ -6,13 +6,12 @@ contacts, schedule items and deliverables are rows of their own. Submitting free
 the whole content into a `PlanVersion`. Only plans/services.py writes `status`.
 """
 
-from pathlib import Path
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from pilots.files import private_storage
 
 
 class Status(models.TextChoices):
@@ -241,26 +240,6 @@ class Deliverable(models.Model):
 
     def __str__(self):
         return self.title
-
-
-class PrivateStorage(FileSystemStorage):
-    """Attachments live under VAR_DIR/private, which no URL maps: a view that
-    checks access serves them. The location is read when used, not at import."""
-
-    @property
-    def base_location(self):
-        return str(Path(settings.VAR_DIR) / "private")
-
-    @property
-    def location(self):
-        return str(Path(self.base_location).resolve())
-
-    def url(self, name):
-        raise ValueError("private files have no URL")
-
-
-def private_storage():
-    return PrivateStorage()
 
 
 class Attachment(models.Model):

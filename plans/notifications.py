@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from milestones.services import notify
+from pilots.messaging import notify
 from pilots.models import User
 
 from .models import Status

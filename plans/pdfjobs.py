@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 
+from celery import current_app
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -28,6 +29,7 @@ DRAFT_PDFS_KEPT = datetime.timedelta(days=7)
 # A pending PDF whose task message was lost (broker down at request time) is sent
 # again after this long.
 REQUEUE_AFTER = datetime.timedelta(minutes=2)
+RENDER_TASK = "plans.render_pdf"
 
 Status = PlanPdf.Status
 
@@ -42,10 +44,13 @@ def content_hash(content, *, number, is_draft):
 
 
 def _enqueue(pdf):
-    from .tasks import render_pdf_task
-
     pk = pdf.pk
-    transaction.on_commit(lambda: render_pdf_task.delay(pk))
+    transaction.on_commit(lambda: _send_render(pk))
+
+
+def _send_render(pk):
+    # By name: plans/tasks.py wraps this module, so it cannot be imported here.
+    current_app.send_task(RENDER_TASK, args=[pk])
 
 
 def request_pdf(*, plan, version=None, user):
@@ -151,15 +156,13 @@ def recover_stalled(*, now=None):
         error="The rendering worker stopped before finishing.",
         finished_at=now,
     )
-    from .tasks import render_pdf_task
-
     waiting = list(
         PlanPdf.objects.filter(
             status=Status.PENDING, created_at__lt=now - REQUEUE_AFTER
         ).values_list("pk", flat=True)
     )
     for pk in waiting:
-        render_pdf_task.delay(pk)
+        _send_render(pk)
     return failed, len(waiting)
 
 

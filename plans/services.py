@@ -15,8 +15,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from milestones.deadlines import due_date
-from milestones.models import DeadlineKind, Extension
+from pilots.deadlines import due_date
+from pilots.models import DeadlineKind, Extension
 
 from . import notifications
 from .models import (

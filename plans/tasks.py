@@ -9,7 +9,7 @@ from . import pdfjobs
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="plans.render_pdf")
+@shared_task(name=pdfjobs.RENDER_TASK)
 def render_pdf_task(pdf_id):
     pdfjobs.render_pdf(pdf_id)
 

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "plans",
     "reviews",
     "milestones",
+    "column",
 ]
 
 MIDDLEWARE = [
@@ -127,7 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "milestones.context_processors.unread_notifications",
+                "pilots.context_processors.unread_notifications",
             ],
         },
     },
@@ -165,8 +166,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.lockout.locked_out"
 AXES_VERBOSE = False
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "pilots:home"
-LOGOUT_REDIRECT_URL = "pilots:index"
+LOGIN_REDIRECT_URL = "milestones:home"
+LOGOUT_REDIRECT_URL = "column:index"
 
 # Chinese first, with a complete English translation.
 LANGUAGE_CODE = "zh-hans"
@@ -227,7 +228,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic tasks are added by the apps that own them (milestones: reminders, digest).
 CELERY_BEAT_SCHEDULE = {
     # The outbox is also drained on commit; this catches what a broker outage missed.
-    "drain-outbox": {"task": "milestones.drain_outbox", "schedule": 60.0},
+    "drain-outbox": {"task": "pilots.drain_outbox", "schedule": 60.0},
     # A PDF whose worker died or whose task message was lost is never stuck.
     "recover-stalled-pdfs": {"task": "plans.recover_stalled_pdfs", "schedule": 300.0},
     "deadline-reminders": {

@@ -4,6 +4,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 urlpatterns = [
+    path("", include("column.urls")),
     path("", include("pilots.urls")),
     path("plans/", include("plans.urls")),
     path("reviews/", include("reviews.urls")),

@@ -1,7 +1,7 @@
 """The verbs of expert reviews. Only this module writes sheet status and decisions.
 
 Plan state changes go through plans.services (initial check returning a plan,
-decisions); notifications through milestones.services.notify, on commit.
+decisions); notifications through pilots.messaging.notify, on commit.
 """
 
 from decimal import Decimal
@@ -10,8 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from milestones import checks
-from milestones.services import notify
+from pilots.messaging import notify
 from pilots.models import User
 from plans import services as plan_services
 from plans.models import Plan, PlanVersion
@@ -371,7 +370,20 @@ PLAN_VERBS = {
 
 
 @transaction.atomic
-def decide(*, submission, outcome, opinion, show_expert_names, user):
+def decide(
+    *, submission, outcome, opinion, show_expert_names, user, record_result=None
+):
+    """The office's decision on a submission, in the caller's transaction.
+
+    A plan version: the plan moves (approved, returned, rejected) and the unit is
+    told. Mid-term or acceptance material belongs to the floor above: its caller
+    (milestones.checks.decide) passes `record_result(submission=, decision=)`,
+    which writes the material's status and result and tells the unit; an error
+    it raises undoes the decision too."""
+    if submission.round.kind != Round.Kind.PLAN and record_result is None:
+        raise ReviewError(
+            _("Mid-term and acceptance material is decided on its check page.")
+        )
     if Decision.objects.filter(submission=submission).exists():
         raise ReviewError(_("A decision has already been recorded."))
     if not submission.is_current:
@@ -395,13 +407,8 @@ def decide(*, submission, outcome, opinion, show_expert_names, user):
             )
         except plan_services.PlanError as error:
             raise ReviewError(str(error)) from None
-    if submission.check_material_id is not None:
-        # Mid-term / acceptance material: its status, result and the unit's
-        # notice are milestones.checks' business.
-        try:
-            checks.record_result(submission=submission, decision=decision)
-        except checks.CheckError as error:
-            raise ReviewError(str(error)) from None
+    if record_result is not None:
+        record_result(submission=submission, decision=decision)
         return decision
     notify(
         recipients=list(

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from milestones import checks
 from pilots.models import Batch, PilotUnit, User
 from pilots.permissions import role_required
 from plans import services as plan_services
@@ -120,11 +119,8 @@ def round_detail(request, pk):
 @OFFICE
 @require_POST
 def round_add_submissions(request, pk):
-    round_ = get_object_or_404(Round, pk=pk)
-    if round_.kind == Round.Kind.PLAN:
-        added = services.add_plan_submissions(round_=round_)
-    else:
-        added = checks.add_check_submissions(round_=round_)
+    round_ = get_object_or_404(Round, pk=pk, kind=Round.Kind.PLAN)
+    added = services.add_plan_submissions(round_=round_)
     messages.success(request, _("%(n)s submission(s) added.") % {"n": added})
     return redirect("reviews:round", round_.pk)
 
@@ -284,7 +280,7 @@ def sheet_reopen(request, pk):
 # ---------------------------------------------------------------- experts
 
 
-def _assignment_for(request, pk):
+def assignment_for(request, pk):
     """The expert's own assignment; 404 to anyone else."""
     if not request.user.is_authenticated:
         raise PermissionDenied
@@ -301,7 +297,16 @@ def _assignment_for(request, pk):
 
 @role_required(User.Role.EXPERT)
 def assignment_detail(request, pk):
-    assignment = _assignment_for(request, pk)
+    assignment = assignment_for(request, pk)
+    if assignment.submission.round.kind != Round.Kind.PLAN:
+        # Mid-term and acceptance material is shown by the checks' own page.
+        return redirect("milestones:check_assignment", pk)
+    return sheet_page(request, assignment)
+
+
+def sheet_page(request, assignment, **context):
+    """The expert's score sheet beside what it scores; `context` adds what the
+    floor above shows of mid-term or acceptance material."""
     submission = assignment.submission
     criteria = list(submission.round.criteria.all())
     sheet = services.sheet_for(assignment)
@@ -331,7 +336,7 @@ def assignment_detail(request, pk):
                     if submit
                     else _("Your draft was saved."),
                 )
-                return redirect("reviews:assignment", pk)
+                return redirect(request.path)
             status = 409
         else:
             status = 400
@@ -358,9 +363,7 @@ def assignment_detail(request, pk):
             else None,
             "conflict_form": ConflictForm(),
             "stages": _stages_of(submission),
-            "check": checks.material_view(submission.check_material)
-            if submission.check_material_id
-            else None,
+            **context,
         },
         status=status,
     )
@@ -369,7 +372,7 @@ def assignment_detail(request, pk):
 @role_required(User.Role.EXPERT)
 @require_POST
 def assignment_conflict(request, pk):
-    assignment = _assignment_for(request, pk)
+    assignment = assignment_for(request, pk)
     form = ConflictForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why you have a conflict of interest."))

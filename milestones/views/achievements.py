@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pilots.files import AttachmentForm
 from pilots.models import PilotUnit, User
 from pilots.permissions import role_required
-from plans.forms import AttachmentForm
 
 from .. import achievements as services
 from ..achievement_forms import AchievementFilterForm, AchievementForm, RecommendForm

@@ -8,9 +8,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pilots.files import AttachmentForm
 from pilots.models import Batch, PilotUnit, User
 from pilots.permissions import role_required
-from plans.forms import AttachmentForm
+from reviews import views as review_views
+from reviews.forms import DecisionForm
+from reviews.models import Round, Submission
 
 from .. import checks
 from ..checks_forms import MaterialForm, PlaqueForm, TaskAcceptanceForm
@@ -294,7 +297,59 @@ def check_plaque(request, kind, slug):
     return render(request, "milestones/checks_detail.html", context, status=400)
 
 
+# ---------------------------------------------------------------- in a review round
+# The review of material is reviews' (rounds, experts, sheets); what the material
+# is and what a decision does to it are this app's, so these pages are here.
+
+
+@OFFICE
+@require_POST
+def check_round_add(request, pk):
+    round_ = get_object_or_404(Round.objects.exclude(kind=Round.Kind.PLAN), pk=pk)
+    added = checks.add_check_submissions(round_=round_)
+    messages.success(request, _("%(n)s submission(s) added.") % {"n": added})
+    return redirect("reviews:round", round_.pk)
+
+
+@OFFICE
+@require_POST
+def check_decide(request, pk):
+    submission = get_object_or_404(
+        Submission.objects.exclude(round__kind=Round.Kind.PLAN), pk=pk
+    )
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            checks.decide(submission=submission, user=request.user, **form.cleaned_data)
+        except checks.CheckError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The decision was recorded."))
+    else:
+        messages.error(request, _("Choose a decision and write the opinion."))
+    return redirect("reviews:submission", pk)
+
+
+@role_required(User.Role.EXPERT)
+def check_assignment(request, pk):
+    """The expert's score sheet beside the unit's material."""
+    assignment = review_views.assignment_for(request, pk)
+    submission = assignment.submission
+    if submission.round.kind == Round.Kind.PLAN:
+        raise Http404
+    material = submission.check_material
+    check = checks.material_view(material) if material else None
+    return review_views.sheet_page(request, assignment, check=check)
+
+
 urlpatterns = [
+    path("checks/review/rounds/<int:pk>/add/", check_round_add, name="check_round_add"),
+    path("checks/review/<int:pk>/decide/", check_decide, name="check_decide"),
+    path(
+        "checks/review/assignments/<int:pk>/",
+        check_assignment,
+        name="check_assignment",
+    ),
     # Before the <kind>/<slug>/ patterns, which would otherwise take "evidence".
     path("checks/evidence/<int:pk>/", check_evidence_download, name="check_evidence"),
     path("checks/<str:kind>/", check_home, name="check_home"),

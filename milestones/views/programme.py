@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from pilots.models import Batch, User
+from pilots.models import Batch, Extension, User
 from pilots.permissions import role_required
 
 from .. import programme
-from ..models import Extension, ReminderRule
+from ..models import ReminderRule
 from ..programme_forms import ExtensionForm, ReminderRuleForm, TimelineForm
 
 office_only = role_required(User.Role.OFFICE)

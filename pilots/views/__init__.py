@@ -1,1 +1,2 @@
-"""The pilots app's pages, one module per screen group; each ends with its URLs."""
+"""The pilots app's pages: the inbox. The programme's other screens are built on
+the floors above."""

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import plans.models
+import pilots.files
 
 
 class Migration(migrations.Migration):
@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                     "file",
                     models.FileField(
                         blank=True,
-                        storage=plans.models.private_storage,
+                        storage=pilots.files.private_storage,
                         upload_to="plans/pdf/%Y/%m/",
                     ),
                 ),

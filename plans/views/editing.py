@@ -8,14 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pilots.files import AttachmentForm, stored_upload
+
 from .. import services
 from ..forms import (
-    AttachmentForm,
     ContactForm,
     DeliverableForm,
     ScheduleItemForm,
     SectionForm,
-    stored_upload,
 )
 from ..models import Attachment, Contact, Deliverable, ScheduleItem, SectionKey
 from ..permissions import can_edit_plan

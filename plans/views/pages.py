@@ -6,11 +6,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from pilots.files import AttachmentForm
 from pilots.models import Batch, PilotUnit
 from pilots.permissions import supervises
 
 from .. import services
-from ..forms import AttachmentForm, CommentForm, ExtensionForm
+from ..forms import CommentForm, ExtensionForm
 from ..models import Anchor, Plan, SectionKey, Status
 from ..permissions import (
     can_answer_comment,

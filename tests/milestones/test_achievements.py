@@ -4,14 +4,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from column import cache
 from milestones import achievements
-from milestones.models import (
-    Achievement,
-    AchievementFile,
-    AchievementKind,
-    Notification,
-)
-from pilots import cache
+from milestones.models import Achievement, AchievementFile, AchievementKind
+from pilots.models import Notification
 from tests.conftest import client_for
 
 PDF = b"%PDF-1.4\n%demo\n"

@@ -8,16 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from milestones import checks
-from milestones.models import (
-    CheckKind,
-    CheckMaterial,
-    CheckResult,
-    DeadlineKind,
-    Notification,
-)
+from milestones.models import CheckKind, CheckMaterial, CheckResult
 from milestones.reminders import units_with_outstanding
-from pilots.models import Batch
-from reviews import services as review_services
+from pilots.models import Batch, DeadlineKind, Notification
 from reviews.models import Submission
 from tests.milestones.checks_builders import (
     MIDTERM_DAY,
@@ -60,7 +53,7 @@ def test_rejected_material_fails_with_a_result_and_a_notice(
     material = submitted_material(zhejiang, unit_user, plan)
     submission = Submission.objects.get()
 
-    review_services.decide(
+    checks.decide(
         submission=submission,
         outcome="reject",
         opinion="进展严重滞后。",

@@ -59,5 +59,5 @@ def test_seed_demo_has_a_midterm_round_in_progress_idempotent(db, settings, clie
         expert__username="expert2",
     )
     client.force_login(assignment.expert)
-    page = client.get(f"/reviews/assignments/{assignment.pk}/").content.decode()
+    page = client.get(f"/checks/review/assignments/{assignment.pk}/").content.decode()
     assert "按批准的实施方案推进先行先试任务" in page

@@ -6,19 +6,17 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from milestones import checks
 from milestones.models import (
     CheckEvidence,
     CheckKind,
     ChecklistEntry,
     CheckMaterial,
     CheckResult,
-    DeadlineKind,
-    Extension,
-    Notification,
     Plaque,
     TaskAcceptance,
 )
-from pilots.models import Batch
+from pilots.models import Batch, DeadlineKind, Extension, Notification
 from reviews.models import Assignment, ScoreSheet, Submission
 from tests.conftest import client_for
 from tests.milestones.checks_builders import (
@@ -78,11 +76,14 @@ def test_midterm_submission_scored_and_decided_through_the_review_mechanism(
     )
     assignment = Assignment.objects.get(submission=submission)
     client_for(client, expert_user)
-    sheet_page = client.get(f"/reviews/assignments/{assignment.pk}/").content.decode()
+    # The reviews address of the sheet leads to the checks' page of it.
+    old_address = client.get(f"/reviews/assignments/{assignment.pk}/")
+    assert old_address.url == f"/checks/review/assignments/{assignment.pk}/"
+    sheet_page = client.get(old_address.url).content.decode()
     assert "目标基本达成。" in sheet_page
     criterion = round_.criteria.get()
     response = client.post(
-        f"/reviews/assignments/{assignment.pk}/",
+        f"/checks/review/assignments/{assignment.pk}/",
         {f"score_{criterion.pk}": "82", "comments": "进展良好", "submit": "1"},
     )
     assert response.status_code == 302
@@ -90,7 +91,7 @@ def test_midterm_submission_scored_and_decided_through_the_review_mechanism(
 
     client_for(client, office_user)
     response = client.post(
-        f"/reviews/submissions/{submission.pk}/decide/",
+        f"/checks/review/{submission.pk}/decide/",
         {"outcome": "approve", "opinion": "中期检查通过。"},
     )
 
@@ -122,8 +123,8 @@ def test_material_without_open_round_waits_for_the_office(
     )
     client_for(client, office_user)
 
-    client.post(f"/reviews/rounds/{round_.pk}/submissions/")
-    client.post(f"/reviews/rounds/{round_.pk}/submissions/")
+    client.post(f"/checks/review/rounds/{round_.pk}/add/")
+    client.post(f"/checks/review/rounds/{round_.pk}/add/")
 
     assert Submission.objects.get().check_material == material
 
@@ -220,7 +221,7 @@ def test_returned_material_is_edited_and_resubmitted_as_a_new_submission(
     material = submitted_material(zhejiang, unit_user, plan)
     first = Submission.objects.get(round=round_)
     review_services.assign(submission=first, expert=expert_user, user=office_user)
-    review_services.decide(
+    checks.decide(
         submission=first,
         outcome="return",
         opinion="请补充佐证材料。",
@@ -274,7 +275,7 @@ def test_acceptance_decision_per_task_and_plaque_with_a_date(
         confidential="",
         submit=True,
     )
-    review_services.decide(
+    checks.decide(
         submission=submission,
         outcome="approve",
         opinion="通过验收。",

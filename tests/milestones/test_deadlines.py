@@ -1,8 +1,7 @@
 import datetime
 
-from milestones.deadlines import due_date
-from milestones.models import DeadlineKind, Extension
-from pilots.models import Batch
+from pilots.deadlines import due_date
+from pilots.models import Batch, DeadlineKind, Extension
 
 
 def test_plan_due_is_the_batchs_date_until_the_office_extends_it(

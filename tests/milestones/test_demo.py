@@ -1,8 +1,7 @@
 import io
 
 from milestones import demo
-from milestones.models import Notification, OutboxEmail
-from pilots.models import Batch, User
+from pilots.models import Batch, Notification, OutboxEmail, User
 from tests.conftest import make_user
 
 

@@ -9,16 +9,16 @@ from django.core import mail
 from django.utils import timezone
 
 from milestones import digest
-from milestones.models import (
-    CheckKind,
-    CheckMaterial,
+from milestones.models import CheckKind, CheckMaterial, ProgressReport
+from pilots.models import (
+    Batch,
     DeadlineKind,
     Extension,
     Notification,
     OutboxEmail,
-    ProgressReport,
+    PilotUnit,
+    User,
 )
-from pilots.models import Batch, PilotUnit, User
 from plans.models import Plan
 from reviews.models import Assignment, Round, ScoreSheet, Submission
 from tests.conftest import make_user

@@ -9,9 +9,9 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 
-from milestones import services
-from milestones.models import Notification, OutboxEmail
-from milestones.tasks import drain_outbox_task
+from pilots import messaging as services
+from pilots.models import Notification, OutboxEmail
+from pilots.tasks import drain_outbox_task
 
 
 class FailingBackend(EmailBackend):

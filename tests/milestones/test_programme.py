@@ -6,15 +6,9 @@ import time_machine
 from django.urls import reverse
 
 from milestones import reminders
-from milestones.deadlines import due_date
-from milestones.models import (
-    DeadlineKind,
-    Extension,
-    Notification,
-    ReminderKind,
-    ReminderRule,
-)
-from pilots.models import Batch
+from milestones.models import ReminderKind, ReminderRule
+from pilots.deadlines import due_date
+from pilots.models import Batch, DeadlineKind, Extension, Notification
 from tests.conftest import client_for
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

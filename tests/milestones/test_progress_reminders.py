@@ -8,16 +8,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from milestones.models import (
-    Notification,
-    OutboxEmail,
-    ReminderKind,
-    ReminderRule,
-    SentReminder,
-)
-from milestones.progress import send_report_reminders
+from milestones.models import ReminderKind, ReminderRule, SentReminder
+from milestones.reminders import send_report_reminders
 from milestones.tasks import send_due_reminders_task
-from pilots.models import PilotUnit, User
+from pilots.models import Notification, OutboxEmail, PilotUnit, User
 from tests.conftest import make_user
 from tests.milestones.progress_builders import make_report
 

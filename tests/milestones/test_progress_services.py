@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from milestones.models import Notification, ProgressReport
+from milestones.models import ProgressReport
 from milestones.progress import (
     ReportError,
     TaskInput,
@@ -16,7 +16,7 @@ from milestones.progress import (
     save_report,
     submit_report,
 )
-from pilots.models import Batch
+from pilots.models import Batch, Notification
 from tests.conftest import client_for
 from tests.milestones.progress_builders import make_report
 

@@ -8,9 +8,9 @@ import time_machine
 from django.urls import reverse
 
 from milestones import progress
-from milestones.models import ChecklistEntry, Notification, ProgressReport, TaskProgress
+from milestones.models import ChecklistEntry, ProgressReport, TaskProgress
 from milestones.progress import plan_items
-from pilots.models import Batch
+from pilots.models import Batch, Notification
 from tests.conftest import client_for
 from tests.milestones.progress_builders import (
     approved_plan,

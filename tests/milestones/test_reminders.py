@@ -10,16 +10,17 @@ from django.db import connection
 from django.utils import timezone
 
 from milestones import reminders
-from milestones.models import (
+from milestones.models import ReminderRule, SentReminder
+from milestones.tasks import send_due_reminders_task
+from pilots.models import (
+    Batch,
     DeadlineKind,
     Extension,
     Notification,
     OutboxEmail,
-    ReminderRule,
-    SentReminder,
+    PilotUnit,
+    User,
 )
-from milestones.tasks import send_due_reminders_task
-from pilots.models import Batch, PilotUnit, User
 from tests.conftest import make_user
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -115,18 +116,6 @@ def test_units_with_a_submitted_plan_are_not_reminded(
         reminders.send_due_reminders()
     expected = ["fujian-member", "zhejiang-member"] if reminded else ["fujian-member"]
     assert _recipients() == expected
-
-
-def test_a_registered_predicate_decides_who_is_outstanding(
-    unit_user, other_unit_user, monkeypatch
-):
-    monkeypatch.setattr(reminders, "OUTSTANDING", {})
-    reminders.register_outstanding(
-        DeadlineKind.PLAN, lambda batch: {other_unit_user.unit_id}
-    )
-    with time_machine.travel(at(8), tick=False):
-        reminders.send_due_reminders()
-    assert _recipients() == ["fujian-member"]
 
 
 def test_reminders_run_twice_send_once(unit_user, other_unit_user):

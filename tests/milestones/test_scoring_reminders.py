@@ -5,16 +5,10 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from milestones.models import (
-    Notification,
-    OutboxEmail,
-    ReminderKind,
-    ReminderRule,
-    SentReminder,
-)
+from milestones.models import ReminderKind, ReminderRule, SentReminder
 from milestones.scoring_reminders import send_scoring_reminders
 from milestones.tasks import send_due_reminders_task
-from pilots.models import Batch, PilotUnit
+from pilots.models import Batch, Notification, OutboxEmail, PilotUnit
 from reviews.models import Assignment, Round, ScoreSheet, SheetStatus, Submission
 from tests.conftest import make_user
 from tests.reviews.builders import expert

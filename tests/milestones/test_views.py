@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
-from milestones import services
-from milestones.models import CalendarToken, DeadlineKind, Extension, Notification
-from pilots.models import Batch
+from milestones.models import CalendarToken
+from pilots import messaging as services
+from pilots.models import Batch, DeadlineKind, Extension, Notification
 from reviews.models import Assignment, Round, Submission
 from tests.conftest import client_for
 

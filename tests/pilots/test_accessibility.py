@@ -24,8 +24,9 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.utils import timezone
 
+from column.models import NewsPost
 from milestones.models import Achievement, AchievementKind
-from pilots.models import NewsPost, Task
+from pilots.models import Task
 
 STATIC = Path(settings.BASE_DIR) / "static"
 WHITE = "#ffffff"

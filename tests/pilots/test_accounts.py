@@ -20,7 +20,7 @@ def test_logout_is_a_post_and_ends_the_session(client, unit_user):
     client_for(client, unit_user)
     response = client.post(reverse("logout"))
     assert response.status_code == 302
-    assert client.get(reverse("pilots:unit_home")).status_code == 302
+    assert client.get(reverse("milestones:unit_home")).status_code == 302
 
 
 def test_password_reset_sends_a_working_link(client, unit_user):

@@ -5,17 +5,17 @@ from pilots.models import BusinessDomain, PilotUnit, Task, TechnologyDomain
 from tests.conftest import client_for
 
 ROLE_HOMES = {
-    "office_user": "pilots:office_home",
-    "department_user": "pilots:department_home",
-    "unit_user": "pilots:unit_home",
-    "expert_user": "pilots:expert_home",
+    "office_user": "milestones:office_home",
+    "department_user": "milestones:department_home",
+    "unit_user": "milestones:unit_home",
+    "expert_user": "milestones:expert_home",
 }
 
 
 @pytest.mark.parametrize("persona, home", ROLE_HOMES.items())
 def test_home_sends_each_role_to_its_own_page(client, db, request, persona, home):
     user = request.getfixturevalue(persona)
-    response = client_for(client, user).get(reverse("pilots:home"))
+    response = client_for(client, user).get(reverse("milestones:home"))
     assert response.status_code == 302
     assert response.url == reverse(home)
 
@@ -42,26 +42,28 @@ def test_login_lands_on_the_role_home(client, unit_user):
         {"username": "zhejiang-member", "password": "persona-pass-123"},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("pilots:unit_home")
+    assert response.redirect_chain[-1][0] == reverse("milestones:unit_home")
     assert "浙江省水利厅" in response.content.decode()
 
 
 def test_unit_home_shows_only_its_own_tasks(client, unit_user):
-    page = client_for(client, unit_user).get(reverse("pilots:unit_home")).content
+    page = client_for(client, unit_user).get(reverse("milestones:unit_home")).content
     page = page.decode()
     assert "山洪灾害监测预警平台" in page
     assert "水库智慧监管" not in page  # Shenzhen's
 
 
 def test_department_home_lists_the_tasks_of_its_domains(client, department_user):
-    page = client_for(client, department_user).get(reverse("pilots:department_home"))
+    page = client_for(client, department_user).get(
+        reverse("milestones:department_home")
+    )
     html = page.content.decode()
     assert "水库智慧监管" in html  # 水工程
     assert "智慧排水" not in html  # 水灾害: another department's
 
 
 def test_unit_list_groups_units_by_level_in_chinese(client, db):
-    html = client.get(reverse("pilots:unit_list")).content.decode()
+    html = client.get(reverse("column:unit_list")).content.decode()
     assert html.index("流域管理机构") < html.index("长江水利委员会")
     assert html.index("省级水利部门") < html.index("浙江省水利厅")
     assert html.index("市级水利部门") < html.index("深圳市水务局")
@@ -69,7 +71,7 @@ def test_unit_list_groups_units_by_level_in_chinese(client, db):
 
 
 def test_unit_page_marks_example_tasks(client, db):
-    html = client.get(reverse("pilots:unit_detail", args=["fujian"])).content.decode()
+    html = client.get(reverse("column:unit_detail", args=["fujian"])).content.decode()
     assert "河湖长制智慧管理" in html
     assert "示例" in html
 

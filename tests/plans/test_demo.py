@@ -4,8 +4,8 @@ import io
 from django.core.management import call_command
 from django.utils import timezone
 
-from milestones.deadlines import due_date
-from milestones.models import DeadlineKind, Extension
+from pilots.deadlines import due_date
+from pilots.models import DeadlineKind, Extension
 from plans import services
 from plans.models import Plan, PlanComment, PlanVersion, Status
 

@@ -5,8 +5,7 @@ import time_machine
 from django.core import mail
 from django.utils import translation
 
-from milestones.models import Notification, OutboxEmail
-from pilots.models import Department, User
+from pilots.models import Department, Notification, OutboxEmail, User
 from plans import services
 from plans.models import Anchor, Status
 from tests.conftest import make_user

@@ -112,10 +112,10 @@ def test_my_plan_sends_a_member_to_their_units_plan(client, unit_user):
 
 def test_role_homes_link_to_the_plans(client, unit_user, office_user):
     client_for(client, unit_user)
-    page = client.get(reverse("pilots:unit_home")).content.decode()
+    page = client.get(reverse("milestones:unit_home")).content.decode()
     assert f'href="{reverse("plans:detail", args=["zhejiang"])}"' in page
     client_for(client, office_user)
-    page = client.get(reverse("pilots:office_home")).content.decode()
+    page = client.get(reverse("milestones:office_home")).content.decode()
     assert f'href="{reverse("plans:list")}"' in page
 
 

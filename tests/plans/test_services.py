@@ -6,8 +6,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from milestones.models import DeadlineKind, Extension
-from pilots.models import PilotUnit, User
+from pilots.models import DeadlineKind, Extension, PilotUnit, User
 from plans import services
 from plans.models import Contact, Plan, PlanSection, PlanTransition, Status
 from plans.textformat import render_text

@@ -374,7 +374,7 @@ def test_resubmitted_plan_gets_new_sheets_old_locked(
 def test_conflict_declared_removes_assignment_and_tells_office(
     client, office_user, unit_user, zhejiang
 ):
-    from milestones.models import Notification
+    from pilots.models import Notification
 
     round_, submission, assignment, e = _scored_round(office_user, unit_user, zhejiang)
     login(client, e)

@@ -4,8 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from milestones.models import Notification
-from pilots.models import Batch, Department, PilotUnit, User
+from pilots.models import Batch, Department, Notification, PilotUnit, User
 from plans.models import Plan, Status
 from reviews import services
 from reviews.models import Assignment, Round, Score, ScoreSheet, Submission
@@ -258,8 +257,8 @@ def test_midterm_material_shares_the_submission_mechanism(
     e = expert("mid")
     assignment = services.assign(submission=submission, expert=e, user=office_user)
     client.force_login(e)
-    page = client.get(f"/reviews/assignments/{assignment.pk}/").content.decode()
-    assert "进展" in page
+    page = client.get(f"/reviews/assignments/{assignment.pk}/", follow=True)
+    assert "进展" in page.content.decode()
 
 
 def test_second_decision_refused_plan_unchanged(office_user, unit_user, zhejiang):

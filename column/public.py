@@ -1,0 +1,193 @@
+"""What the public column shows, read from the workflow's tables.
+
+Everything here is filtered to what the public may see (notice 六.4: the column
+publishes progress and results): approved plans but never their text, passed checks
+but never scores or remarks, submitted progress reports' percentages but never
+drafts or problems, published achievements. Every function runs a fixed number of
+queries whatever the number of units, so the home page costs the same for 11 units
+as for 3,000.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from milestones.models import (
+    Achievement,
+    CheckKind,
+    CheckResult,
+    Plaque,
+    ProgressReport,
+    TaskProgress,
+)
+from pilots.models import Task
+from plans.models import Plan
+from plans.models import Status as PlanStatus
+
+from .models import NewsPost
+
+# The steps a unit climbs, in order (notice 三, 五, 六).
+STEPS = [
+    ("plan_approved", _("Implementation plan approved")),
+    ("midterm_passed", _("Mid-term check passed")),
+    ("accepted", _("Accepted")),
+    ("plaque", _("Plaque awarded")),
+]
+
+
+@dataclass
+class UnitStage:
+    """Where one unit stands: the date each step was reached, or None."""
+
+    dates: dict = field(default_factory=dict)
+
+    @property
+    def steps(self):
+        return [(key, label, self.dates.get(key)) for key, label in STEPS]
+
+    @property
+    def label(self):
+        reached = [label for key, label in STEPS if self.dates.get(key)]
+        return reached[-1] if reached else _("Implementation plan in preparation")
+
+    @property
+    def reached(self):
+        return sum(1 for key, _label in STEPS if self.dates.get(key))
+
+
+def unit_stages(units, batch):
+    """{unit pk: UnitStage} for the given units in `batch`, in three queries.
+
+    Only outcomes are read (plan approved, check passed, plaque): never a score, a
+    grade's reasoning or an opinion.
+    """
+    pks = [unit.pk for unit in units]
+    stages = {pk: UnitStage() for pk in pks}
+    if batch is None or not pks:
+        return stages
+    approved = Plan.objects.filter(
+        batch=batch, unit__in=pks, status=PlanStatus.APPROVED
+    ).values_list("unit_id", "status_changed_at")
+    for unit_id, changed_at in approved:
+        stages[unit_id].dates["plan_approved"] = timezone.localdate(changed_at)
+    passed = CheckResult.objects.filter(
+        material__batch=batch, material__unit__in=pks, passed=True
+    ).values_list("material__unit_id", "material__kind", "decided_on")
+    steps = {CheckKind.MIDTERM: "midterm_passed", CheckKind.ACCEPTANCE: "accepted"}
+    for unit_id, kind, decided_on in passed:
+        stages[unit_id].dates[steps[kind]] = decided_on
+    plaques = Plaque.objects.filter(batch=batch, unit__in=pks).values_list(
+        "unit_id", "awarded_on"
+    )
+    for unit_id, awarded_on in plaques:
+        stages[unit_id].dates["plaque"] = awarded_on
+    return stages
+
+
+def _phase_index(rows, today):
+    # A running period wins over a date already passed, and of two running
+    # periods the later one: the mid-term check runs inside the two years of
+    # implementation and is the more telling name.
+    # A dated step (plans due, acceptance due) is current on its own day.
+    begun = [n for n, (_label, start, _end) in enumerate(rows) if start <= today]
+    running = [n for n in begun if today <= (rows[n][2] or rows[n][1])]
+    if running:
+        return running[-1]
+    return begun[-1] if begun else None
+
+
+def current_phase(batch, today):
+    """The key date (label, start, end) the programme is in now; None before the
+    launch or without a batch."""
+    if batch is None:
+        return None
+    rows = batch.key_dates()
+    index = _phase_index(rows, today)
+    return None if index is None else rows[index]
+
+
+def timeline(batch, today):
+    """The key dates with where today stands: "past", "current" or "coming"."""
+    if batch is None:
+        return []
+    rows = batch.key_dates()
+    current = _phase_index(rows, today)
+    timeline_rows = []
+    for n, (label, start, end) in enumerate(rows):
+        if n == current:
+            state = "current"
+        elif (end or start) < today:
+            state = "past"
+        else:
+            state = "coming"
+        timeline_rows.append(
+            {"label": label, "start": start, "end": end, "state": state}
+        )
+    return timeline_rows
+
+
+def task_progress(tasks, batch):
+    """{task pk: latest percent} from SUBMITTED reports only, in one query."""
+    rows = (
+        TaskProgress.objects.filter(
+            task__in=[task.pk for task in tasks],
+            report__batch=batch,
+            report__status=ProgressReport.Status.SUBMITTED,
+        )
+        .order_by("task_id", "-report__period_start")
+        .values_list("task_id", "percent")
+    )
+    latest = {}
+    for task_id, percent in rows:
+        latest.setdefault(task_id, percent)
+    return latest
+
+
+def task_progress_history(task, batch):
+    """(period start, period end, percent) of the task's submitted reports."""
+    return list(
+        TaskProgress.objects.filter(
+            task=task,
+            report__batch=batch,
+            report__status=ProgressReport.Status.SUBMITTED,
+        )
+        .order_by("report__period_start")
+        .values_list("report__period_start", "report__period_end", "percent")
+    )
+
+
+def public_achievements():
+    return (
+        Achievement.objects.public()
+        .select_related("unit", "task__business_domain")
+        .prefetch_related("files", "task__technology_domains")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def featured_achievements(limit=6):
+    return list(public_achievements().filter(recommended=True)[:limit])
+
+
+def published_news():
+    return NewsPost.objects.published().order_by("-publish_at", "-pk")
+
+
+def public_tasks():
+    return (
+        Task.objects.select_related("unit", "business_domain")
+        .prefetch_related("technology_domains")
+        .order_by("unit__order", "order", "pk")
+    )
+
+
+def unit_public_queryset(units):
+    return units.prefetch_related(Prefetch("tasks", queryset=public_tasks()))
+
+
+def task_url(task):
+    """The task's public page: units/<unit slug>/tasks/<pk>/."""
+    return reverse("column:task_detail", args=[task.unit.slug, task.pk])

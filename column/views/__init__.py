@@ -1,0 +1,1 @@
+"""The progress column's pages, one module per screen group; each ends with its URLs."""

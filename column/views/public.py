@@ -1,0 +1,201 @@
+"""The public column (no login): the programme's home, the units and their tasks,
+the achievements catalogue and the search.
+
+Nothing here reads a draft, a score, a remark or a contact: the querysets come
+from pilots/public.py, which filters to what is published.
+"""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from milestones.models import AchievementKind
+from milestones.progress import progress_series
+from pilots.models import Batch, BusinessDomain, PilotUnit, TechnologyDomain
+from pilots.programme import units_with_tasks
+
+from .. import public, search
+from ..cache import public_page
+from ..news import latest_news
+
+CATALOGUE_PAGE_SIZE = 12
+
+
+def _group_by_level(units):
+    groups = {level: [] for level in PilotUnit.Level}
+    for unit in units:
+        groups[PilotUnit.Level(unit.level)].append(unit)
+    return [(level.label, members) for level, members in groups.items() if members]
+
+
+def _with_stages(units, batch):
+    stages = public.unit_stages(units, batch)
+    for unit in units:
+        unit.stage = stages[unit.pk]
+    return units
+
+
+@public_page
+def index(request):
+    batch = Batch.objects.current()
+    today = timezone.localdate()
+    units = _with_stages(list(PilotUnit.objects.all()), batch)
+    context = {
+        "batch": batch,
+        "today": today,
+        "phase": public.current_phase(batch, today),
+        "timeline": public.timeline(batch, today),
+        "groups": _group_by_level(units),
+        "posts": latest_news(5),
+        "featured": public.featured_achievements(),
+        "search_form": SearchForm(),
+    }
+    return render(request, "column/index.html", context)
+
+
+@public_page
+def unit_list(request):
+    units = _with_stages(list(units_with_tasks()), Batch.objects.current())
+    return render(request, "column/unit_list.html", {"groups": _group_by_level(units)})
+
+
+@public_page
+def unit_detail(request, slug):
+    unit = get_object_or_404(public.unit_public_queryset(PilotUnit.objects), slug=slug)
+    batch = Batch.objects.current()
+    tasks = list(unit.tasks.all())
+    percent = public.task_progress(tasks, batch)
+    for task in tasks:
+        task.percent = percent.get(task.pk)
+    context = {
+        "unit": unit,
+        "tasks": tasks,
+        "stage": public.unit_stages([unit], batch)[unit.pk],
+        "chart": progress_series(unit, batch) if batch else None,
+        "achievements": list(public.public_achievements().filter(unit=unit)),
+        "posts": list(
+            public.published_news().prefetch_related("units").filter(units=unit)[:5]
+        ),
+    }
+    return render(request, "column/unit_detail.html", context)
+
+
+@public_page
+def task_detail(request, slug, pk):
+    task = get_object_or_404(public.public_tasks(), unit__slug=slug, pk=pk)
+    batch = Batch.objects.current()
+    context = {
+        "task": task,
+        "unit": task.unit,
+        "history": public.task_progress_history(task, batch),
+        "achievements": list(public.public_achievements().filter(task=task)),
+        "posts": list(
+            public.published_news().prefetch_related("units").filter(tasks=task)[:5]
+        ),
+    }
+    return render(request, "column/task_detail.html", context)
+
+
+class CatalogueFilterForm(forms.Form):
+    """The catalogue's filters, as readable GET parameters (?kind=product&unit=…)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    domain = forms.ModelChoiceField(
+        label=_("Business domain"),
+        queryset=BusinessDomain.objects.all(),
+        to_field_name="slug",
+        required=False,
+    )
+    technology = forms.ModelChoiceField(
+        label=_("Technology domain"),
+        queryset=TechnologyDomain.objects.all(),
+        to_field_name="slug",
+        required=False,
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"),
+        queryset=PilotUnit.objects.all(),
+        to_field_name="slug",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("All")), *AchievementKind.choices]
+        for name in ("domain", "technology", "unit"):
+            self.fields[name].empty_label = _("All")
+            self.fields[name].label_from_instance = lambda item: item.label
+
+    def filter(self, achievements):
+        """Apply the filters that are valid; an invalid one is reported, not applied."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        if data.get("kind"):
+            achievements = achievements.filter(kind=data["kind"])
+        if data.get("domain"):
+            achievements = achievements.filter(task__business_domain=data["domain"])
+        if data.get("technology"):
+            achievements = achievements.filter(
+                task__technology_domains=data["technology"]
+            )
+        if data.get("unit"):
+            achievements = achievements.filter(unit=data["unit"])
+        return achievements
+
+
+@public_page
+def achievement_catalogue(request):
+    form = CatalogueFilterForm(request.GET or None)
+    achievements = form.filter(public.public_achievements().filter(recommended=True))
+    page = Paginator(achievements, CATALOGUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "column/public_achievements.html", context)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search the column"),
+        max_length=search.MAX_LENGTH,
+        required=False,
+        error_messages={
+            "max_length": _(
+                "Search terms of at most %(limit_value)d characters, please "
+                "(this has %(show_value)d)."
+            )
+        },
+        widget=forms.TextInput(attrs={"type": "search", "id": "search-q"}),
+    )
+
+
+def search_page(request):
+    """Not cached: see pilots/search.py."""
+    form = SearchForm(request.GET or None)
+    groups = None
+    query = ""
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        query = form.cleaned_data["q"].strip()
+        groups = search.search(query)
+    context = {
+        "form": form,
+        "query": query,
+        "groups": groups,
+        "total": sum(group.count for group in groups or []),
+    }
+    return render(request, "column/public_search.html", context)
+
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("units/", unit_list, name="unit_list"),
+    path("units/<slug:slug>/", unit_detail, name="unit_detail"),
+    path("units/<slug:slug>/tasks/<int:pk>/", task_detail, name="task_detail"),
+    path("achievements/", achievement_catalogue, name="achievement_catalogue"),
+    path("search/", search_page, name="search"),
+]

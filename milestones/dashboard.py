@@ -1,0 +1,506 @@
+"""What the office's dashboard (and a department's limited view of it) shows.
+
+Everything is read in a fixed number of queries whatever the number of units:
+one query per kind of row (plans, reports, check materials, plaques, extensions,
+tasks), then the matrix is put together in Python. Review rounds cost a few
+queries each (reviews.services.round_results), but the number of open rounds
+does not grow with the units.
+
+A department sees the units that have at least one task in its business domains,
+and of those units only the tasks in its domains (DOMAIN.md, roles).
+"""
+
+import dataclasses
+import datetime
+
+from django.db.models import Count, Min, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from milestones.models import (
+    CheckKind,
+    CheckMaterial,
+    CheckResult,
+    Plaque,
+    ProgressReport,
+    TaskProgress,
+)
+from milestones.progress import report_periods
+from pilots.models import Batch, DeadlineKind, Extension, PilotUnit, Task
+from plans.models import Plan, PlanVersion
+from plans.models import Status as PlanStatus
+from reviews.models import Round, SheetStatus
+from reviews.services import round_results
+
+UPCOMING_DAYS = 14
+SLUG = "unit-slug-placeholder"
+
+# The matrix's columns, in the order of the programme (notice 五).
+STAGES = [
+    ("plan_submitted", gettext_lazy("Plan submitted")),
+    ("plan_approved", gettext_lazy("Plan approved")),
+    ("reports", gettext_lazy("Progress reports on time")),
+    ("midterm", gettext_lazy("Mid-term check passed")),
+    ("accepted", gettext_lazy("Accepted")),
+    ("plaque", gettext_lazy("Plaque awarded")),
+]
+STAGE_KEYS = [key for key, _label in STAGES]
+
+# A cell's state; the template turns it into a CSS class, the text says it in words.
+DONE, LATE, IN_REVIEW, RETURNED, FAILED, OVERDUE, PENDING, NONE = (
+    "done",
+    "late",
+    "in_review",
+    "returned",
+    "failed",
+    "overdue",
+    "pending",
+    "none",
+)
+STATES = {
+    DONE: gettext_lazy("done"),
+    LATE: gettext_lazy("done late"),
+    IN_REVIEW: gettext_lazy("in review"),
+    RETURNED: gettext_lazy("returned"),
+    FAILED: gettext_lazy("not passed"),
+    OVERDUE: gettext_lazy("overdue"),
+    PENDING: gettext_lazy("not due yet"),
+    NONE: gettext_lazy("not reached"),
+}
+
+
+@dataclasses.dataclass
+class Cell:
+    state: str
+    text: str
+    url: str = ""
+
+    @property
+    def is_done(self):
+        return self.state in (DONE, LATE)
+
+
+@dataclasses.dataclass
+class Row:
+    unit: PilotUnit
+    cells: dict
+    tasks: list
+    owing: set  # deadline keys the unit has not delivered: "plan_due", "report:…"
+    facts: dict  # the raw figures behind the cells, for the exports
+
+    @property
+    def overdue(self):
+        return sum(1 for cell in self.cells.values() if cell.state == OVERDUE)
+
+    def ordered_cells(self):
+        return [self.cells[key] for key in STAGE_KEYS]
+
+
+@dataclasses.dataclass
+class Scope:
+    """The batch and, for a department, the business domains it may see."""
+
+    batch: Batch
+    department: object = None
+
+    @classmethod
+    def for_user(cls, user, batch=None):
+        batch = batch or Batch.objects.current()
+        return cls(
+            batch=batch, department=user.department if user.is_department else None
+        )
+
+    def tasks(self):
+        tasks = Task.objects.filter(unit__batches=self.batch)
+        if self.department is not None:
+            tasks = tasks.filter(business_domain__departments=self.department)
+        return tasks
+
+    def units(self):
+        units = self.batch.units.all()
+        if self.department is not None:
+            units = units.filter(pk__in=self.tasks().values("unit_id"))
+        return units
+
+    def url(self, name, *args):
+        prefix = "department" if self.department is not None else "office"
+        return reverse(f"milestones:{prefix}_{name}", args=args)
+
+
+# ------------------------------------------------------------------- the matrix
+
+
+def _day(value):
+    return timezone.localtime(value).date() if value else None
+
+
+def _iso(day):
+    return day.isoformat() if day else ""
+
+
+def _plan_cells(plan, due, today):
+    if plan is None or not plan.version_count:
+        if today > due:
+            submitted = Cell(OVERDUE, _("Overdue: due %(date)s") % {"date": _iso(due)})
+        else:
+            submitted = Cell(PENDING, _("Due %(date)s") % {"date": _iso(due)})
+        return submitted, Cell(NONE, _("Not submitted"))
+    on = _iso(_day(plan.first_submitted))
+    if plan.first_late:
+        submitted = Cell(
+            LATE,
+            _("Submitted %(date)s, %(days)s days late")
+            % {"date": on, "days": plan.first_days_late},
+        )
+    else:
+        submitted = Cell(DONE, _("Submitted %(date)s") % {"date": on})
+    approved = {
+        PlanStatus.APPROVED: Cell(
+            DONE, _("Approved %(date)s") % {"date": _iso(_day(plan.status_changed_at))}
+        ),
+        PlanStatus.REJECTED: Cell(FAILED, _("Rejected")),
+        PlanStatus.RETURNED: Cell(RETURNED, _("Returned for revision")),
+    }.get(plan.status, Cell(IN_REVIEW, _("In review")))
+    return submitted, approved
+
+
+def _report_cell(periods, submitted, today):
+    """submitted: {period_start: is_late} of the unit's submitted reports."""
+    due = [p for p in periods if p.due <= today]
+    on_time = sum(1 for p in due if submitted.get(p.start) is False)
+    late = sum(1 for p in due if submitted.get(p.start) is True)
+    overdue = sum(1 for p in due if p.start not in submitted and p.due < today)
+    if not due:
+        return Cell(PENDING, _("None due yet"))
+    text = _("%(n)s of %(m)s on time") % {"n": on_time, "m": len(due)}
+    if late:
+        text += " · " + ngettext(
+            "%(count)s report late", "%(count)s reports late", late
+        ) % {"count": late}
+    if overdue:
+        text += " · " + ngettext(
+            "%(count)s report overdue", "%(count)s reports overdue", overdue
+        ) % {"count": overdue}
+        return Cell(OVERDUE, text)
+    return Cell(LATE if late else DONE, text)
+
+
+def _check_cell(material, due, today):
+    status = material["status"] if material else CheckMaterial.Status.DRAFT
+    grade = material and material["result__grade"]
+    if status == CheckMaterial.Status.PASSED or (
+        material and material["result__passed"]
+    ):
+        text = _("Passed")
+        if grade:
+            text += " · " + str(CheckResult.Grade(grade).label)
+        return Cell(DONE, text)
+    if status == CheckMaterial.Status.FAILED or (
+        material and material["result__passed"] is False
+    ):
+        return Cell(FAILED, _("Not passed"))
+    if status == CheckMaterial.Status.SUBMITTED:
+        return Cell(IN_REVIEW, _("Submitted, in review"))
+    if status == CheckMaterial.Status.RETURNED:
+        return Cell(RETURNED, _("Returned for revision"))
+    if today > due:
+        return Cell(OVERDUE, _("Overdue: due %(date)s") % {"date": _iso(due)})
+    return Cell(PENDING, _("Due %(date)s") % {"date": _iso(due)})
+
+
+def _plans(batch):
+    first = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("number")
+    plans = Plan.objects.filter(batch=batch).annotate(
+        version_count=Count("versions"),
+        first_submitted=Min("versions__submitted_at"),
+        first_late=Subquery(first.values("is_late")[:1]),
+        first_days_late=Subquery(first.values("days_late")[:1]),
+    )
+    return {plan.unit_id: plan for plan in plans}
+
+
+def _due_dates(batch):
+    """{kind: {unit_id: date}} of extended deadlines; the batch's date otherwise."""
+    extended = {}
+    for unit_id, kind, due in Extension.objects.filter(batch=batch).values_list(
+        "unit_id", "kind", "due"
+    ):
+        extended.setdefault(kind, {})[unit_id] = due
+    return extended
+
+
+def _tasks(scope):
+    """The tasks in scope, each with the percent of its latest submitted report.
+
+    One query for all progress rows of the batch, the latest kept in Python: a
+    correlated subquery per task is far slower on PostgreSQL at thousands of tasks.
+    """
+    tasks = list(
+        scope.tasks()
+        .select_related("unit", "business_domain")
+        .order_by("unit__order", "order", "pk")
+    )
+    latest = {}
+    for task_id, percent, period_end in (
+        TaskProgress.objects.filter(
+            report__batch=scope.batch, report__status=ProgressReport.Status.SUBMITTED
+        )
+        .order_by("report__period_start", "pk")
+        .values_list("task_id", "percent", "report__period_end")
+    ):
+        latest[task_id] = (percent, period_end)
+    for task in tasks:
+        task.latest_percent, task.latest_period = latest.get(task.pk, (None, None))
+    return tasks
+
+
+def matrix(scope, today=None):
+    """(rows, periods, tasks): one row per unit in scope, overdue rows first."""
+    today = today or timezone.localdate()
+    batch = scope.batch
+    units = list(scope.units().order_by("order", "pk"))
+    plans = _plans(batch)
+    extended = _due_dates(batch)
+    periods = report_periods(batch)
+    reports = {}
+    for unit_id, start, is_late in ProgressReport.objects.filter(
+        batch=batch, status=ProgressReport.Status.SUBMITTED
+    ).values_list("unit_id", "period_start", "is_late"):
+        reports.setdefault(unit_id, {})[start] = is_late
+    materials = {
+        (m["unit_id"], m["kind"]): m
+        for m in CheckMaterial.objects.filter(batch=batch).values(
+            "unit_id", "kind", "status", "result__passed", "result__grade"
+        )
+    }
+    plaques = dict(
+        Plaque.objects.filter(batch=batch).values_list("unit_id", "awarded_on")
+    )
+    tasks = _tasks(scope)
+    tasks_by_unit = {}
+    for task in tasks:
+        tasks_by_unit.setdefault(task.unit_id, []).append(task)
+
+    # Each cell links to the page behind it; reverse() once, not per unit.
+    plan_url = reverse("plans:detail", args=[SLUG])
+    acceptance_url = reverse("milestones:check_detail", args=["acceptance", SLUG])
+    links = {
+        "plan_submitted": plan_url,
+        "plan_approved": plan_url,
+        "reports": reverse("milestones:progress_unit", args=[SLUG]),
+        "midterm": reverse("milestones:check_detail", args=["midterm", SLUG]),
+        "accepted": acceptance_url,
+        "plaque": acceptance_url,
+    }
+
+    def due(kind, unit):
+        return extended.get(kind, {}).get(unit.pk, getattr(batch, kind))
+
+    rows = []
+    for unit in units:
+        plan = plans.get(unit.pk)
+        plan_due = due(DeadlineKind.PLAN, unit)
+        submitted, approved = _plan_cells(plan, plan_due, today)
+        unit_reports = reports.get(unit.pk, {})
+        midterm = materials.get((unit.pk, CheckKind.MIDTERM))
+        acceptance = materials.get((unit.pk, CheckKind.ACCEPTANCE))
+        awarded = plaques.get(unit.pk)
+        owing = {
+            f"report:{period.key}"
+            for period in periods
+            if period.start not in unit_reports
+        }
+        if not (plan and plan.version_count):
+            owing.add(DeadlineKind.PLAN.value)
+        for kind, material in (
+            (DeadlineKind.MIDTERM, midterm),
+            (DeadlineKind.ACCEPTANCE, acceptance),
+        ):
+            if material is None or material["status"] in ("draft", "returned"):
+                owing.add(kind.value)
+        cells = {
+            "plan_submitted": submitted,
+            "plan_approved": approved,
+            "reports": _report_cell(periods, unit_reports, today),
+            "midterm": _check_cell(midterm, due(DeadlineKind.MIDTERM, unit), today),
+            "accepted": _check_cell(
+                acceptance, due(DeadlineKind.ACCEPTANCE, unit), today
+            ),
+            "plaque": Cell(DONE, _("Awarded %(date)s") % {"date": _iso(awarded)})
+            if awarded
+            else Cell(NONE, _("Not awarded")),
+        }
+        due_periods = [p for p in periods if p.due <= today]
+        facts = {
+            "plan": plan,
+            "plan_submitted": _day(plan.first_submitted) if plan else None,
+            "plan_days_late": plan.first_days_late if plan else None,
+            "reports_due": len(due_periods),
+            "reports_on_time": sum(
+                1 for p in due_periods if unit_reports.get(p.start) is False
+            ),
+            "reports_late": sum(
+                1 for p in due_periods if unit_reports.get(p.start) is True
+            ),
+            "reports_overdue": sum(
+                1 for p in due_periods if p.start not in unit_reports and p.due < today
+            ),
+            "plaque": awarded,
+        }
+        for key, url in links.items():
+            cells[key].url = url.replace(SLUG, unit.slug)
+        rows.append(Row(unit, cells, tasks_by_unit.get(unit.pk, []), owing, facts))
+    # Rows with overdue items first, the most overdue on top; else the units' order.
+    rows.sort(key=lambda row: -row.overdue)
+    return rows, periods, tasks, extended
+
+
+def stage_totals(rows, scope):
+    """Per column: how many units have done it and how many are overdue, with links."""
+    totals = []
+    for key, label in STAGES:
+        done = sum(1 for row in rows if row.cells[key].is_done)
+        overdue = sum(1 for row in rows if row.cells[key].state == OVERDUE)
+        base = scope.url("units")
+        totals.append(
+            {
+                "key": key,
+                "label": label,
+                "done": done,
+                "overdue": overdue,
+                "done_url": f"{base}?stage={key}&state=done",
+                "overdue_url": f"{base}?stage={key}&state=overdue",
+            }
+        )
+    return totals
+
+
+def filter_rows(rows, *, stage="", state="", owing=""):
+    """The rows behind a number of the dashboard (unknown filters match nothing)."""
+    if owing:
+        return [row for row in rows if owing in row.owing]
+    if stage not in STAGE_KEYS:
+        return []
+    if state == "done":
+        return [row for row in rows if row.cells[stage].is_done]
+    if state in STATES:
+        return [row for row in rows if row.cells[stage].state == state]
+    return []
+
+
+# ------------------------------------------------------------------ review rounds
+
+
+def current_rounds(scope, today):
+    """The batch's rounds not closed yet, soonest closing first."""
+    return list(
+        Round.objects.filter(batch=scope.batch, closes_on__gte=today).order_by(
+            "closes_on", "pk"
+        )
+    )
+
+
+def open_rounds(rounds, unit_ids, today):
+    """Per open round: sheets in / assigned, flagged, decided, for `unit_ids` only."""
+    summaries = []
+    for round_ in (r for r in rounds if r.opens_on <= today):
+        submissions = [
+            s
+            for s in round_.submissions.filter(is_current=True).select_related(
+                "unit", "decision"
+            )
+            if s.unit_id in unit_ids
+        ]
+        _criteria, results = round_results(round_, submissions)
+        experts = [e for row in results for e in row["experts"]]
+        summaries.append(
+            {
+                "round": round_,
+                "submissions": len(results),
+                "assigned": len(experts),
+                "sheets_in": sum(
+                    1
+                    for e in experts
+                    if e["sheet"] and e["sheet"].status == SheetStatus.SUBMITTED
+                ),
+                "flagged": [
+                    row["submission"] for row in results if row["result"].disagreement
+                ],
+                "decided": sum(1 for row in results if row["decision"]),
+            }
+        )
+    return summaries
+
+
+# ------------------------------------------------------------------- next 14 days
+
+
+def upcoming(scope, rows, periods, extended, rounds, today):
+    """What falls due from today for UPCOMING_DAYS days, by date: deadlines with the
+    number of units still owing them (extensions counted), round closings."""
+    until = today + datetime.timedelta(days=UPCOMING_DAYS)
+    batch = scope.batch
+    items = {}
+
+    def add(day, key, label, url):
+        if not today <= day <= until:
+            return
+        item = items.setdefault(
+            (day, key), {"date": day, "label": label, "count": 0, "url": url}
+        )
+        item["count"] += 1
+
+    labels = {
+        DeadlineKind.PLAN.value: _("Implementation plan due"),
+        DeadlineKind.MIDTERM.value: _("Mid-term check material due"),
+        DeadlineKind.ACCEPTANCE.value: _("Acceptance material due"),
+    }
+    units_url = scope.url("units")
+    for row in rows:
+        for kind, label in labels.items():
+            if kind in row.owing:
+                day = extended.get(kind, {}).get(row.unit.pk, getattr(batch, kind))
+                add(day, kind, label, f"{units_url}?owing={kind}")
+        for period in periods:
+            key = f"report:{period.key}"
+            if key in row.owing:
+                label = _("Progress report for %(start)s – %(end)s due") % {
+                    "start": _iso(period.start),
+                    "end": _iso(period.end),
+                }
+                add(period.due, key, label, f"{units_url}?owing={key}")
+    result = sorted(items.values(), key=lambda item: (item["date"], item["label"]))
+    for round_ in (r for r in rounds if r.closes_on <= until):
+        result.append(
+            {
+                "date": round_.closes_on,
+                "label": _("Review round “%(title)s” closes") % {"title": round_.title},
+                "count": None,
+                "url": reverse("reviews:round", args=[round_.pk])
+                if scope.department is None
+                else "",
+            }
+        )
+    result.sort(key=lambda item: item["date"])
+    return result
+
+
+def dashboard(scope, today=None):
+    """The whole dashboard's context."""
+    today = today or timezone.localdate()
+    rows, periods, tasks, extended = matrix(scope, today)
+    rounds = current_rounds(scope, today)
+    return {
+        "scope": scope,
+        "batch": scope.batch,
+        "today": today,
+        "stages": STAGES,
+        "rows": rows,
+        "totals": stage_totals(rows, scope),
+        "rounds": open_rounds(rounds, {row.unit.pk for row in rows}, today),
+        "tasks": tasks,
+        "upcoming": upcoming(scope, rows, periods, extended, rounds, today),
+        "upcoming_days": UPCOMING_DAYS,
+    }

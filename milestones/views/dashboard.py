@@ -1,0 +1,122 @@
+"""The office's dashboard and the business department's view of its tasks.
+
+Both read the same figures (pilots/dashboard.py); a department's scope is the
+tasks in its business domains and the units that have them.
+"""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pilots.models import User
+from pilots.permissions import role_required
+
+from .. import dashboard, exports
+
+OFFICE = role_required(User.Role.OFFICE)
+DEPARTMENT = role_required(User.Role.DEPARTMENT)
+
+
+def _scope(request):
+    scope = dashboard.Scope.for_user(request.user)
+    if scope.batch is None:
+        raise Http404
+    return scope
+
+
+def _home(request):
+    scope = _scope(request)
+    context = dashboard.dashboard(scope)
+    context["exports"] = [
+        (label, scope.url("export", what, "xlsx"), scope.url("export", what, "csv"))
+        for what, (_table, label) in exports.TABLES.items()
+    ]
+    if scope.department is not None:
+        context["department"] = scope.department
+        return render(request, "milestones/department_home.html", context)
+    return render(request, "milestones/office_home.html", context)
+
+
+def _units(request):
+    """The units behind a number of the dashboard: ?stage=…&state=… or ?owing=…"""
+    scope = _scope(request)
+    rows, periods, _tasks, _extended = dashboard.matrix(scope)
+    stage = request.GET.get("stage", "")
+    state = request.GET.get("state", "")
+    owing = request.GET.get("owing", "")
+    rows = dashboard.filter_rows(rows, stage=stage, state=state, owing=owing)
+    return render(
+        request,
+        "milestones/dashboard_units.html",
+        {
+            "scope": scope,
+            "batch": scope.batch,
+            "rows": rows,
+            "stages": dashboard.STAGES,
+            "heading": _filter_heading(stage, state, owing, periods),
+            "home_url": scope.url("home"),
+        },
+    )
+
+
+def _filter_heading(stage, state, owing, periods):
+    if owing:
+        for period in periods:
+            if owing == f"report:{period.key}":
+                return _("Units owing the progress report for %(start)s – %(end)s") % {
+                    "start": period.start.isoformat(),
+                    "end": period.end.isoformat(),
+                }
+        labels = {
+            "plan_due": _("Units owing their implementation plan"),
+            "midterm_end": _("Units owing their mid-term check material"),
+            "acceptance_due": _("Units owing their acceptance material"),
+        }
+        return labels.get(owing, _("Units"))
+    stage_label = dict(dashboard.STAGES).get(stage)
+    state_label = dashboard.STATES.get(state)
+    if stage_label and state_label:
+        return _("%(stage)s: %(state)s") % {"stage": stage_label, "state": state_label}
+    return _("Units")
+
+
+def _export(request, what, fmt):
+    if what not in exports.TABLES or fmt not in ("xlsx", "csv"):
+        raise Http404
+    scope = _scope(request)
+    build, _label = exports.TABLES[what]
+    table = build(scope)
+    if fmt == "xlsx":
+        response = HttpResponse(exports.as_xlsx(table), content_type=exports.XLSX_TYPE)
+    else:
+        response = HttpResponse(exports.as_csv(table), content_type=exports.CSV_TYPE)
+    owner = scope.department.slug if scope.department is not None else "office"
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="{what}-{owner}-{stamp}.{fmt}"'
+    )
+    return response
+
+
+office_home = OFFICE(_home)
+office_units = OFFICE(_units)
+office_export = OFFICE(_export)
+department_home = DEPARTMENT(_home)
+department_units = DEPARTMENT(_units)
+department_export = DEPARTMENT(_export)
+
+
+urlpatterns = [
+    path("office/", office_home, name="office_home"),
+    path("office/units/", office_units, name="office_units"),
+    path("office/export/<slug:what>.<slug:fmt>", office_export, name="office_export"),
+    path("department/", department_home, name="department_home"),
+    path("department/units/", department_units, name="department_units"),
+    path(
+        "department/export/<slug:what>.<slug:fmt>",
+        department_export,
+        name="department_export",
+    ),
+]

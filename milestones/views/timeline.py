@@ -1,0 +1,81 @@
+"""The timeline and the private calendar feed."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pilots.models import Batch, User
+
+from .. import calendar
+from ..models import CalendarToken
+
+
+@login_required
+def timeline(request):
+    batch = Batch.objects.current()
+    unit = request.user.unit if request.user.role == User.Role.UNIT else None
+    today = timezone.localdate()
+    deadlines = (
+        calendar.unit_deadlines(batch=batch, unit=unit) if batch and unit else []
+    )
+    next_report = calendar.next_report(batch=batch, today=today) if batch else None
+    return render(
+        request,
+        "milestones/timeline.html",
+        {
+            "batch": batch,
+            "today": today,
+            "unit": unit,
+            "deadlines": deadlines,
+            "next_report": next_report,
+        },
+    )
+
+
+@login_required
+def calendar_settings(request):
+    token = calendar.token_for(request.user)
+    feed_url = request.build_absolute_uri(
+        reverse("milestones:calendar_feed", args=[token.token])
+    )
+    return render(request, "milestones/calendar_settings.html", {"feed_url": feed_url})
+
+
+@login_required
+@require_POST
+def calendar_regenerate(request):
+    calendar.regenerate_token(user=request.user)
+    messages.success(
+        request, _("A new calendar address was made; the old one no longer works.")
+    )
+    return redirect("milestones:calendar_settings")
+
+
+def calendar_feed(request, token):
+    """The private feed: the secret in the URL is the only credential."""
+    token = get_object_or_404(
+        CalendarToken.objects.select_related("user__unit"),
+        token=token,
+        user__is_active=True,
+    )
+    body = calendar.feed(user=token.user, host=request.get_host())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+urlpatterns = [
+    path("timeline/", timeline, name="timeline"),
+    path("calendar/", calendar_settings, name="calendar_settings"),
+    path(
+        "calendar/regenerate/",
+        calendar_regenerate,
+        name="calendar_regenerate",
+    ),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+]

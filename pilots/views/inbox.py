@@ -1,0 +1,62 @@
+"""The inbox: a signed-in user's notifications."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import messaging
+from ..models import Notification
+from ..permissions import can_open_notification
+
+
+def _get_notification_for_user(request, pk):
+    notification = get_object_or_404(Notification, pk=pk)
+    if not can_open_notification(request.user, notification):
+        raise Http404
+    return notification
+
+
+@login_required
+def notification_list(request):
+    notifications = Notification.objects.filter(recipient=request.user)
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    return render(request, "pilots/notification_list.html", {"page": page})
+
+
+@login_required
+def notification_open(request, pk):
+    """Opening a notification marks it read and follows its link."""
+    notification = _get_notification_for_user(request, pk)
+    messaging.mark_read(notification=notification)
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}
+    ):
+        return redirect(notification.url)
+    return redirect("pilots:notification_list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = messaging.mark_all_read(user=request.user)
+    messages.success(
+        request, _("Marked %(count)s notifications as read.") % {"count": count}
+    )
+    return redirect("pilots:notification_list")
+
+
+urlpatterns = [
+    path("notifications/", notification_list, name="notification_list"),
+    path("notifications/<int:pk>/", notification_open, name="notification_open"),
+    path(
+        "notifications/read-all/",
+        notification_read_all,
+        name="notification_read_all",
+    ),
+]
