@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import modelformset_factory
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,6 +45,13 @@ from .permissions import (
 )
 
 OFFICE = role_required(User.Role.OFFICE)
+
+
+def _to_checks(view_name, pk):
+    """Mid-term and acceptance material is the floor above's (milestones.checks):
+    its pages wrap the reviews machinery. This app's addresses keep working: 307
+    keeps a POST a POST, with its body."""
+    return HttpResponseRedirect(reverse(view_name, args=[pk]), status=307)
 
 
 def _current_batch():
@@ -119,7 +127,9 @@ def round_detail(request, pk):
 @OFFICE
 @require_POST
 def round_add_submissions(request, pk):
-    round_ = get_object_or_404(Round, pk=pk, kind=Round.Kind.PLAN)
+    round_ = get_object_or_404(Round, pk=pk)
+    if round_.kind != Round.Kind.PLAN:
+        return _to_checks("milestones:check_round_add", pk)
     added = services.add_plan_submissions(round_=round_)
     messages.success(request, _("%(n)s submission(s) added.") % {"n": added})
     return redirect("reviews:round", round_.pk)
@@ -250,7 +260,9 @@ def submission_assign(request, pk):
 @OFFICE
 @require_POST
 def submission_decide(request, pk):
-    submission = get_object_or_404(Submission, pk=pk)
+    submission = get_object_or_404(Submission.objects.select_related("round"), pk=pk)
+    if submission.round.kind != Round.Kind.PLAN:
+        return _to_checks("milestones:check_decide", pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:
@@ -299,8 +311,7 @@ def assignment_for(request, pk):
 def assignment_detail(request, pk):
     assignment = assignment_for(request, pk)
     if assignment.submission.round.kind != Round.Kind.PLAN:
-        # Mid-term and acceptance material is shown by the checks' own page.
-        return redirect("milestones:check_assignment", pk)
+        return _to_checks("milestones:check_assignment", pk)
     return sheet_page(request, assignment)
 
 

@@ -90,9 +90,17 @@ def test_midterm_submission_scored_and_decided_through_the_review_mechanism(
     assert ScoreSheet.objects.get(assignment=assignment).status == "submitted"
 
     client_for(client, office_user)
+    # The reviews address of the decision still works: 307 keeps the POST.
     response = client.post(
-        f"/checks/review/{submission.pk}/decide/",
+        f"/reviews/submissions/{submission.pk}/decide/",
         {"outcome": "approve", "opinion": "中期检查通过。"},
+    )
+    assert (response.status_code, response.url) == (
+        307,
+        f"/checks/review/{submission.pk}/decide/",
+    )
+    response = client.post(
+        response.url, {"outcome": "approve", "opinion": "中期检查通过。"}
     )
 
     assert response.status_code == 302
@@ -123,7 +131,7 @@ def test_material_without_open_round_waits_for_the_office(
     )
     client_for(client, office_user)
 
-    client.post(f"/checks/review/rounds/{round_.pk}/add/")
+    client.post(f"/reviews/rounds/{round_.pk}/submissions/", follow=True)
     client.post(f"/checks/review/rounds/{round_.pk}/add/")
 
     assert Submission.objects.get().check_material == material
