@@ -17,7 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pilots.files import private_storage
+from pilots.files import StoredFile
 from pilots.models import DeadlineKind
 
 
@@ -377,28 +377,18 @@ class ChecklistEntry(models.Model):
         return f"{self.schedule_item or self.deliverable}: {self.get_state_display()}"
 
 
-class CheckEvidence(models.Model):
+class CheckEvidence(StoredFile):
     """An evidence file of a check material (stored privately, like plan files)."""
+
+    upload_folder = "checks"
 
     material = models.ForeignKey(
         CheckMaterial, on_delete=models.CASCADE, related_name="evidence"
     )
-    file = models.FileField(storage=private_storage, upload_to="checks/%Y/%m/")
-    name = models.CharField(_("file name"), max_length=200)
-    kind = models.CharField(_("type"), max_length=10)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
+    class Meta(StoredFile.Meta):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
-
-    def __str__(self):
-        return self.name
 
 
 class CheckResult(models.Model):
@@ -566,25 +556,15 @@ class Achievement(models.Model):
         return self.title
 
 
-class AchievementFile(models.Model):
+class AchievementFile(StoredFile):
     """A file of an achievement: downloadable by the public once it is published."""
+
+    upload_folder = "achievements"
 
     achievement = models.ForeignKey(
         Achievement, on_delete=models.CASCADE, related_name="files"
     )
-    file = models.FileField(storage=private_storage, upload_to="achievements/%Y/%m/")
-    name = models.CharField(_("file name"), max_length=200)
-    kind = models.CharField(_("type"), max_length=10)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
+    class Meta(StoredFile.Meta):
         verbose_name = _("achievement file")
         verbose_name_plural = _("achievement files")
-
-    def __str__(self):
-        return self.name

@@ -1,9 +1,13 @@
-"""Uploaded files: where they are kept, how an upload is checked, what is stored.
+"""Uploaded files: where they are kept, how an upload is checked, what is stored,
+how a file is handed out.
 
-Plan attachments, check evidence and achievement files are all kept in the private
-storage, which no URL maps: a view that checks access serves them.
+Plan attachments, check evidence and achievement files are all `StoredFile` rows
+kept in the private storage, which no URL maps: a view that checks access serves
+them with `file_response`.
 """
 
+import datetime
+import posixpath
 import zipfile
 from pathlib import Path
 
@@ -11,6 +15,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -70,9 +76,70 @@ def sniff(head, fileobj):
     return None
 
 
+# The Content-Type a download is served with, by the kind AttachmentForm stored
+# (the extension, checked against the content). doc and xls share one OLE2
+# signature, so for those the extension tells which program opens the file.
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def file_response(file, *, name, kind):
+    """Hand out a private file: always as a download under its stored name (RFC 5987
+    for non-ASCII names, as FileResponse writes it), typed by its checked kind and
+    never by what the uploader's browser claimed, and not to be sniffed, so that an
+    upload is never rendered as a page of the portal."""
+    response = FileResponse(
+        file.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=CONTENT_TYPES.get(kind, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def upload_path(instance, filename):
+    """VAR_DIR/private/<the model's upload_folder>/<year>/<month>/<name>."""
+    month = datetime.datetime.now().strftime("%Y/%m")
+    return posixpath.join(instance.upload_folder, month, filename)
+
+
+class StoredFile(models.Model):
+    """An uploaded file of a plan, a check material or an achievement: what every
+    one of them keeps. A subclass names its `upload_folder`."""
+
+    upload_folder = None
+
+    file = models.FileField(storage=private_storage, upload_to=upload_path)
+    name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=10)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def download(self):
+        return file_response(self.file, name=self.name, kind=self.kind)
+
+
 def stored_upload(upload, user):
-    """The fields every attachment model (plan files, check evidence, achievement
-    files) keeps for an upload AttachmentForm has checked."""
+    """The fields of a StoredFile for an upload AttachmentForm has checked."""
     return {
         "file": upload,
         "name": upload.name[:200],

@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pilots.files import private_storage
+from pilots.files import StoredFile, private_storage
 
 
 class Status(models.TextChoices):
@@ -242,27 +242,17 @@ class Deliverable(models.Model):
         return self.title
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
+    upload_folder = "plans"
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(storage=private_storage, upload_to="plans/%Y/%m/")
-    name = models.CharField(_("file name"), max_length=200)
-    kind = models.CharField(_("type"), max_length=10)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     # Removing hides a file from the draft; the file stays for the versions that
     # were submitted with it (a version is kept forever).
     is_removed = models.BooleanField(_("removed"), default=False)
 
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
+    class Meta(StoredFile.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self):
-        return self.name
 
 
 class PlanVersion(models.Model):

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -192,11 +192,7 @@ def achievement_file(request, pk):
     )
     if not services.can_download_file(request.user, achievement_file):
         raise Http404
-    return FileResponse(
-        achievement_file.file.open("rb"),
-        as_attachment=True,
-        filename=achievement_file.name,
-    )
+    return achievement_file.download()
 
 
 OFFICE_ACTIONS = {

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -237,9 +237,7 @@ def check_evidence_download(request, pk):
     )
     if not checks.can_download_evidence(request.user, evidence.material):
         raise Http404
-    return FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.name
-    )
+    return evidence.download()
 
 
 # ---------------------------------------------------------------- the office

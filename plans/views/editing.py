@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -237,6 +237,4 @@ def attachment_add(request, slug):
 def attachment_download(request, slug, pk):
     plan = get_plan(request, slug)
     attachment = get_object_or_404(Attachment, plan=plan, pk=pk)
-    return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.name
-    )
+    return attachment.download()

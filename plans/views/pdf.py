@@ -2,10 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from pilots.files import file_response
 
 from .. import pdfjobs
 from ..models import PlanPdf
@@ -22,12 +24,7 @@ def _pdf_or_status(request, plan, version=None):
 
 
 def _pdf_file(pdf):
-    return FileResponse(
-        pdf.file.open("rb"),
-        as_attachment=True,
-        filename=pdf.filename,
-        content_type="application/pdf",
-    )
+    return file_response(pdf.file, name=pdf.filename, kind="pdf")
 
 
 def _get_pdf(request, slug, pk):

@@ -138,7 +138,11 @@ def test_unpublished_file_download_access(client, request, persona, expected, dr
     assert response.status_code == expected
     if expected == 200:
         assert b"".join(response.streaming_content) == PDF
-        assert "attachment" in response["Content-Disposition"]
+        assert response["Content-Disposition"] == (
+            "attachment; filename*=utf-8''%E8%AF%B4%E6%98%8E.pdf"
+        )
+        assert response["Content-Type"] == "application/pdf"
+        assert response["X-Content-Type-Options"] == "nosniff"
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -150,6 +154,8 @@ def test_published_file_download_for_everyone(
     response = _get(client, request, persona, url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_unpublished_again_file_is_private_again(client, draft, office_user):

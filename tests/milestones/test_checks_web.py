@@ -381,6 +381,9 @@ def test_evidence_upload_checks_content_and_serves_readers_only(
         assert response.status_code == status, user
         if status == 200:
             assert b"".join(response.streaming_content) == b"%PDF-1.4 ok"
+            assert response["Content-Disposition"] == 'attachment; filename="b.pdf"'
+            assert response["Content-Type"] == "application/pdf"
+            assert response["X-Content-Type-Options"] == "nosniff"
     client.logout()
     assert client.get(download)["Location"].startswith("/accounts/login/")
     # An expert reads it once assigned to the material's submission.
@@ -397,6 +400,31 @@ def test_evidence_upload_checks_content_and_serves_readers_only(
     response = client.get(download)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 ok"
+
+
+@time_machine.travel(MIDTERM_DAY, tick=False)
+def test_evidence_download_is_typed_by_its_content_not_the_browser(
+    client, plan, unit_user, other_unit_user, tmp_path, settings
+):
+    settings.VAR_DIR = tmp_path
+    client_for(client, unit_user)
+    ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 sheet"
+    client.post(
+        "/checks/midterm/zhejiang/evidence/",
+        {"file": SimpleUploadedFile("进度表.xls", ole2, content_type="text/html")},
+    )
+    evidence = CheckEvidence.objects.get()
+    assert evidence.file.name == "checks/2021/03/进度表.xls"
+    download = f"/checks/evidence/{evidence.pk}/"
+    response = client.get(download)
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E8%BF%9B%E5%BA%A6%E8%A1%A8.xls"
+    )
+    assert response["Content-Type"] == "application/vnd.ms-excel"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == ole2
+    client.force_login(other_unit_user)
+    assert client.get(download).status_code == 404
 
 
 # ---------------------------------------------------------------- permissions

@@ -1,5 +1,9 @@
+import io
+import zipfile
+
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from plans import services
@@ -66,6 +70,8 @@ def test_plan_draft_is_readable_by_members_office_department(
     download = client.get(reverse("plans:attachment", args=["zhejiang", attachment.pk]))
     assert download.status_code == 200
     assert download["Content-Disposition"] == 'attachment; filename="secret.pdf"'
+    assert download["Content-Type"] == "application/pdf"
+    assert download["X-Content-Type-Options"] == "nosniff"
     assert b"".join(download.streaming_content) == b"%PDF-1.4 secret"
 
 
@@ -183,3 +189,31 @@ def test_comment_answer_is_refused_to_the_office(client, draft, office_user):
     assert response.status_code == 403
     comment.refresh_from_db()
     assert (comment.answer, comment.is_addressed) == ("", False)
+
+
+def _docx():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def test_attachment_download_is_typed_by_its_content_not_the_browser(
+    client, draft, unit_user
+):
+    client_for(client, unit_user)
+    client.post(
+        reverse("plans:attachment_add", args=["zhejiang"]),
+        {"file": SimpleUploadedFile("附件一.docx", _docx(), content_type="text/html")},
+    )
+    attachment = Attachment.objects.get(name="附件一.docx")
+    download = client.get(reverse("plans:attachment", args=["zhejiang", attachment.pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%E9%99%84%E4%BB%B6%E4%B8%80.docx"
+    )
+    assert download["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(download.streaming_content) == _docx()

@@ -34,6 +34,7 @@ def test_version_pdf_is_rendered_then_downloaded(
     assert response["Content-Disposition"] == (
         'attachment; filename="plan-zhejiang-v1.pdf"'
     )
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
@@ -54,6 +55,8 @@ def test_draft_pdf_is_a_download_for_members(client, zhejiang, unit_user):
         assert response["Content-Disposition"] == (
             'attachment; filename="plan-zhejiang-draft.pdf"'
         )
+        assert response["Content-Type"] == "application/pdf"
+        assert response["X-Content-Type-Options"] == "nosniff"
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
