@@ -267,10 +267,3 @@ def _figure(image):
         image.alt,
         caption,
     )
-
-
-def local_input(value):
-    """A datetime for a datetime-local field, in Beijing time."""
-    if value is None:
-        return ""
-    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")

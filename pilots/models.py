@@ -239,9 +239,6 @@ class Batch(BilingualNameMixin, models.Model):
             ),
         ]
 
-    def days_until_plan_due(self):
-        return (self.plan_due - timezone.localdate()).days
-
 
 class UserQuerySet(models.QuerySet):
     """Who is who, for every list and every recipient: active accounts only, so a

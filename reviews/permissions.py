@@ -3,10 +3,6 @@
 from pilots.permissions import can_view_unit_private, is_member_of, supervises
 
 
-def can_manage_reviews(user):
-    return user.is_authenticated and user.is_office
-
-
 def can_score(user, assignment):
     return user.is_authenticated and user.is_expert and assignment.expert_id == user.pk
 

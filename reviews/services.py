@@ -72,13 +72,6 @@ def rubric_frozen(round_):
     return Score.objects.filter(sheet__assignment__submission__round=round_).exists()
 
 
-def check_rubric_editable(round_):
-    if rubric_frozen(round_):
-        raise ReviewError(
-            _("Scoring has started in this round: its criteria can no longer change.")
-        )
-
-
 def round_is_open(round_, today=None):
     today = today or timezone.localdate()
     return round_.opens_on <= today <= round_.closes_on
