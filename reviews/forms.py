@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Case, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -69,14 +70,32 @@ def expert_choices():
     )
 
 
+class ExpertChoiceField(forms.ModelChoiceField):
+    """Experts, the unit's responsible experts (`responsible`: their ids) marked."""
+
+    responsible = frozenset()
+
+    def label_from_instance(self, obj):
+        if obj.pk in self.responsible:
+            return _("%(expert)s (responsible expert)") % {"expert": obj}
+        return str(obj)
+
+
 class AssignForm(forms.Form):
-    expert = forms.ModelChoiceField(
+    expert = ExpertChoiceField(
         label=gettext_lazy("Expert"), queryset=User.objects.none()
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, responsible=(), **kwargs):
+        """`responsible`: the unit's responsible experts, offered first."""
         super().__init__(*args, **kwargs)
-        self.fields["expert"].queryset = expert_choices()
+        field = self.fields["expert"]
+        field.responsible = frozenset(e.pk for e in responsible)
+        choices = expert_choices()
+        if field.responsible:
+            first = Case(When(pk__in=field.responsible, then=0), default=1)
+            choices = choices.order_by(first, "full_name", "username")
+        field.queryset = choices
 
 
 class MaterialForm(forms.ModelForm):

@@ -11,6 +11,20 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pilots.models import User
+
+
+class UnitReviewersQuerySet(models.QuerySet):
+    def named_for(self, *, unit, batch):
+        """Whom the office named for `unit` in `batch`, or None if it has not yet."""
+        experts = User.objects.order_by("full_name", "username")
+        return (
+            self.filter(unit=unit, batch=batch)
+            .select_related("contact", "department", "guide")
+            .prefetch_related(models.Prefetch("experts", queryset=experts))
+            .first()
+        )
+
 
 class UnitReviewers(models.Model):
     """Per unit and batch: 对口联系人, supervising department and 业务指导人,
@@ -53,6 +67,8 @@ class UnitReviewers(models.Model):
         verbose_name=_("responsible experts"),
     )
 
+    objects = UnitReviewersQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("unit reviewers")
         verbose_name_plural = _("unit reviewers")
@@ -62,6 +78,16 @@ class UnitReviewers(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.batch}"
+
+    @property
+    def responsible_experts(self):
+        """The named experts who may review the unit now: active experts, never
+        one tied to it (an expert's affiliation can change after being named)."""
+        return [
+            e
+            for e in self.experts.all()
+            if e.is_active and e.is_expert and e.affiliation_id != self.unit_id
+        ]
 
 
 class Stage(models.TextChoices):

@@ -157,8 +157,10 @@ def assign(*, submission, expert, user):
     return assignment
 
 
-def suggest_experts(*, submission, count=3):
-    """Least-loaded eligible experts, covering business and IT expertise first."""
+def suggest_experts(*, submission, responsible, count=3):
+    """Whom to assign: the unit's eligible responsible experts first (`responsible`:
+    UnitReviewers.responsible_experts), then the least-loaded eligible experts,
+    covering business and IT expertise."""
     taken = set(submission.assignments.values_list("expert_id", flat=True))
     conflicted = set(submission.conflicts.values_list("expert_id", flat=True))
     load = {}
@@ -173,13 +175,15 @@ def suggest_experts(*, submission, count=3):
         and e.pk not in conflicted
         and e.affiliation_id != submission.unit_id
     ]
-    candidates.sort(key=lambda e: (load.get(e.pk, 0), e.pk))
-    chosen = []
+    named = {e.pk for e in responsible}
+    candidates.sort(key=lambda e: (e.pk not in named, load.get(e.pk, 0), e.pk))
+    chosen = [e for e in candidates if e.pk in named][:count]
     for kind in (User.Expertise.BUSINESS, User.Expertise.IT):
-        for e in candidates:
-            if e.expertise == kind and e not in chosen:
-                chosen.append(e)
-                break
+        if not any(e.expertise == kind for e in chosen):
+            for e in candidates:
+                if e.expertise == kind:
+                    chosen.append(e)
+                    break
     for e in candidates:
         if len(chosen) >= count:
             break

@@ -222,17 +222,26 @@ def submission_detail(request, pk):
         Submission.objects.select_related("round", "unit", "plan_version"), pk=pk
     )
     criteria, rows = services.round_results(submission.round, [submission])
+    reviewers = UnitReviewers.objects.named_for(
+        unit=submission.unit, batch=submission.round.batch_id
+    )
+    responsible = reviewers.responsible_experts if reviewers else []
     return render(
         request,
         "reviews/submission_detail.html",
         {
             "submission": submission,
+            "unit": submission.unit,
             "round": submission.round,
             "criteria": criteria,
             "row": rows[0],
-            "assign_form": AssignForm(),
+            "reviewers": reviewers,
+            "responsible": responsible,
+            "assign_form": AssignForm(responsible=responsible),
             "decision_form": DecisionForm(),
-            "suggested": services.suggest_experts(submission=submission),
+            "suggested": services.suggest_experts(
+                submission=submission, responsible=responsible
+            ),
             "conflicts": submission.conflicts.select_related("expert"),
         },
     )
@@ -494,6 +503,9 @@ def stages(request, slug):
         ).select_related("round", "plan_version", "unit"):
             _criteria, rows = services.round_results(submission.round, [submission])
             reviews.append(rows[0])
+    reviewers = None
+    if user.is_office:
+        reviewers = UnitReviewers.objects.named_for(unit=unit, batch=plan.batch_id)
     return render(
         request,
         "reviews/stages.html",
@@ -504,6 +516,8 @@ def stages(request, slug):
             "forms": forms,
             "completeness": plan_services.plan_completeness(plan),
             "reviews": reviews,
+            "reviewers": reviewers,
+            "responsible": reviewers.responsible_experts if reviewers else [],
         },
         status=status,
     )
@@ -512,9 +526,10 @@ def stages(request, slug):
 @OFFICE
 def unit_reviewers(request, slug):
     unit = get_object_or_404(PilotUnit, slug=slug)
-    setup, _created = UnitReviewers.objects.get_or_create(
-        batch=_current_batch(), unit=unit
-    )
+    batch = _current_batch()
+    # A GET never writes: until the first save the form shows an unsaved setup.
+    setup = UnitReviewers.objects.filter(batch=batch, unit=unit).first()
+    setup = setup or UnitReviewers(batch=batch, unit=unit)
     form = UnitReviewersForm(request.POST or None, instance=setup)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -62,7 +62,7 @@ def test_suggestion_covers_business_and_it_least_loaded_never_tied(
         round=round_, unit=PilotUnit.objects.get(slug="fujian"), material_title="x"
     )
     Assignment.objects.create(submission=other, expert=busy, assigned_by=office_user)
-    chosen = services.suggest_experts(submission=submission, count=2)
+    chosen = services.suggest_experts(submission=submission, responsible=[], count=2)
     assert [e.username for e in chosen] == ["idle-business", "it-expert"]
 
 
