@@ -56,6 +56,22 @@ class SectionKey(models.TextChoices):
     HIGHLIGHTS = "highlights", _("Key points, difficulties, highlights")
 
 
+# The outline of 附件2 as the pages show it, in order: "needs" groups the three
+# requirement texts under one heading; schedule, deliverables and contacts are rows.
+OUTLINE = [
+    "status_quo",
+    "needs",
+    "objectives",
+    "content",
+    "technical",
+    "schedule",
+    "deliverables",
+    "safeguards",
+    "highlights",
+    "contacts",
+]
+
+
 class Anchor(models.TextChoices):
     """Where a comment may be anchored: any outline section, rows included."""
 

@@ -186,8 +186,10 @@ def _cn_month(day):
     return f"{day.year}年{day.month}月" if day else ""
 
 
-def plan_context(document):
-    """The template context: sections numbered 一、二、… with their blocks."""
+def schedule_chart(document):
+    """The schedule items grouped by task (in the tasks' order) then by date, and
+    their Gantt chart as SVG ("" without items). The PDF and the experts' reading
+    page both draw the chart from this."""
     task_order = [task.title for task in document.tasks]
     for item in document.schedule_items:
         if item.task not in task_order:
@@ -203,6 +205,12 @@ def plan_context(document):
             document.window_start,
             document.window_end,
         )
+    return schedule, gantt
+
+
+def plan_context(document):
+    """The template context: sections numbered 一、二、… with their blocks."""
+    schedule, gantt = schedule_chart(document)
     sections = [
         {
             "anchor": f"section-{index}",

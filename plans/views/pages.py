@@ -12,7 +12,7 @@ from pilots.permissions import supervises
 
 from .. import services
 from ..forms import CommentForm, ExtensionForm
-from ..models import Anchor, Plan, SectionKey, Status
+from ..models import OUTLINE, Anchor, Plan, SectionKey, Status
 from ..permissions import (
     can_answer_comment,
     can_comment_plan,
@@ -21,20 +21,6 @@ from ..permissions import (
     can_submit_plan,
 )
 from .access import get_plan
-
-# The outline of 附件2, in order; "needs" groups its three sub-texts.
-OUTLINE = [
-    "status_quo",
-    "needs",
-    "objectives",
-    "content",
-    "technical",
-    "schedule",
-    "deliverables",
-    "safeguards",
-    "highlights",
-    "contacts",
-]
 
 
 @login_required

@@ -1,0 +1,86 @@
+"""A submitted version laid out for reading on a page (the experts read it beside
+their score sheet): every part of the outline under its title, the schedule as
+rows and as the PDF's Gantt chart, the deliverables, the contacts and the
+attachments. All of it comes from the frozen snapshot (PlanVersion.content), never
+from the live draft, which may have moved on since.
+"""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from .models import OUTLINE, Anchor, Contact, Deliverable, SectionKey
+from .pdf import document_from_snapshot, schedule_chart
+from .services import NEEDS_KEYS
+
+
+def _label(choices, value):
+    """A choice's label; a value no longer among the choices shows as stored."""
+    return choices(value).label if value in choices.values else value
+
+
+def _outline(texts):
+    blocks = []
+    for key in OUTLINE:
+        if key == "needs":
+            label, keys = _("Requirements analysis"), NEEDS_KEYS
+        elif key in SectionKey.values:
+            label, keys = SectionKey(key).label, [SectionKey(key)]
+        else:
+            label, keys = Anchor(key).label, []
+        blocks.append(
+            {
+                "id": key,
+                "label": label,
+                "sections": [
+                    {"key": k.value, "label": k.label, "text": texts.get(k.value, "")}
+                    for k in keys
+                ],
+            }
+        )
+    return blocks
+
+
+def version_reading(version):
+    """What a reader of `version` sees. `version.plan.batch` gives the window the
+    Gantt chart spans (select it with the version to save a query)."""
+    content = version.content
+    batch = version.plan.batch
+    document = document_from_snapshot(
+        content,
+        version_number=version.number,
+        date=timezone.localdate(version.submitted_at),
+        is_draft=False,
+        window_start=batch.implementation_start,
+        window_end=batch.implementation_end,
+    )
+    schedule, gantt = schedule_chart(document)
+    day = datetime.date.fromisoformat
+    return {
+        "outline": _outline(content.get("sections", {})),
+        "schedule": schedule,
+        # gantt_svg escapes every piece of user text itself.
+        "gantt": mark_safe(gantt),  # noqa: S308
+        "deliverables": [
+            {
+                "task": d["task_title"],
+                "title": d["title"],
+                "kind": _label(Deliverable.Kind, d["kind"]),
+                "due": day(d["due"]),
+            }
+            for d in content.get("deliverables", [])
+        ],
+        "contacts": [
+            {**c, "role": _label(Contact.Role, c["role"])}
+            for c in content.get("contacts", [])
+        ],
+        "attachments": content.get("attachments", []),
+    }
+
+
+def version_attachment_ids(version):
+    """The attachments `version` was submitted with (removing one from the draft
+    later does not take it from the version)."""
+    return {a["id"] for a in version.content.get("attachments", [])}
