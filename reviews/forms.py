@@ -136,12 +136,12 @@ class ScoreSheetForm(forms.Form):
     comments = forms.CharField(
         label=gettext_lazy("Comments for the unit"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
     )
     confidential = forms.CharField(
         label=gettext_lazy("Confidential remarks for the office"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
 
     def __init__(self, *args, criteria, submit=False, **kwargs):
@@ -149,7 +149,7 @@ class ScoreSheetForm(forms.Form):
         self.criteria = criteria
         self.submit = submit
         for c in criteria:
-            self.fields[f"score_{c.pk}"] = forms.DecimalField(
+            score = forms.DecimalField(
                 label=c.name,
                 required=False,
                 min_value=Decimal(0),
@@ -158,10 +158,19 @@ class ScoreSheetForm(forms.Form):
                 decimal_places=2,
                 help_text=c.description,
             )
+            # static/js/sheet_total.js reads these to show the total as one types.
+            score.widget.attrs.update(
+                {
+                    "class": "form-control",
+                    "data-weight": f"{c.weight:f}",
+                    "data-max": f"{c.max_score:f}",
+                }
+            )
+            self.fields[f"score_{c.pk}"] = score
             self.fields[f"reason_{c.pk}"] = forms.CharField(
                 label=gettext_lazy("Reason"),
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 1}),
+                widget=forms.Textarea(attrs={"rows": 1, "class": "form-control"}),
             )
 
     def rows(self):

@@ -34,6 +34,22 @@ urlpatterns = [
     path("sheets/<int:pk>/reopen/", views.sheet_reopen, name="sheet_reopen"),
     path("assignments/<int:pk>/", views.assignment_detail, name="assignment"),
     path(
+        "assignments/<int:pk>/attachments/<int:attachment_pk>/",
+        views.assignment_attachment,
+        name="assignment_attachment",
+    ),
+    path("assignments/<int:pk>/pdf/", views.assignment_pdf, name="assignment_pdf"),
+    path(
+        "assignments/<int:pk>/pdf/status/",
+        views.assignment_pdf_status,
+        name="assignment_pdf_status",
+    ),
+    path(
+        "assignments/<int:pk>/pdf/retry/",
+        views.assignment_pdf_retry,
+        name="assignment_pdf_retry",
+    ),
+    path(
         "assignments/<int:pk>/conflict/",
         views.assignment_conflict,
         name="assignment_conflict",

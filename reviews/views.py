@@ -1,7 +1,8 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import modelformset_factory
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,10 +10,12 @@ from django.views.decorators.http import require_POST
 
 from pilots.models import Batch, PilotUnit, User
 from pilots.permissions import role_required
+from plans import pdfjobs
 from plans import services as plan_services
-from plans.models import Plan
+from plans.models import Attachment, Plan, PlanPdf
+from plans.reading import version_attachment_ids, version_reading
 
-from . import exports, services
+from . import aggregation, exports, services
 from .forms import (
     AssignForm,
     ConflictForm,
@@ -302,12 +305,16 @@ def sheet_reopen(request, pk):
 
 
 def assignment_for(request, pk):
-    """The expert's own assignment; 404 to anyone else."""
+    """The expert's own assignment; 404 to anyone else (an expert who declared a
+    conflict has none: declaring deletes the assignment)."""
     if not request.user.is_authenticated:
         raise PermissionDenied
     assignment = get_object_or_404(
         Assignment.objects.select_related(
-            "submission__round", "submission__unit", "submission__plan_version"
+            "submission__round",
+            "submission__unit",
+            "submission__plan_version__plan__batch",
+            "submission__plan_version__plan__unit",
         ),
         pk=pk,
     )
@@ -316,7 +323,25 @@ def assignment_for(request, pk):
     return assignment
 
 
-@role_required(User.Role.EXPERT)
+def _version_scored(request, pk):
+    """The plan version the requester's own assignment `pk` scores; 404 to anyone
+    else and for mid-term or acceptance material."""
+    version = assignment_for(request, pk).submission.plan_version
+    if version is None:
+        raise Http404
+    return version
+
+
+def _download(file, filename, **kwargs):
+    response = FileResponse(
+        file.open("rb"), as_attachment=True, filename=filename, **kwargs
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Anyone signed in may ask; the assignment decides (404 to all but its expert).
+@login_required
 def assignment_detail(request, pk):
     assignment = assignment_for(request, pk)
     if assignment.submission.round.kind != Round.Kind.PLAN:
@@ -325,11 +350,17 @@ def assignment_detail(request, pk):
 
 
 def sheet_page(request, assignment, **context):
-    """The expert's score sheet beside what it scores; `context` adds what the
-    floor above shows of mid-term or acceptance material."""
+    """The expert's score sheet beside what it scores (the whole plan version, as
+    submitted); `context` adds what the floor above shows of mid-term or
+    acceptance material."""
     submission = assignment.submission
     criteria = list(submission.round.criteria.all())
-    sheet = services.sheet_for(assignment)
+    if request.method == "POST":
+        sheet = services.sheet_for(assignment)
+    else:
+        # A GET writes nothing: an unsaved sheet until the first save.
+        sheet = ScoreSheet.objects.filter(assignment=assignment).first()
+        sheet = sheet or ScoreSheet(assignment=assignment)
     locked = services.sheet_locked_reason(sheet)
     submit = "submit" in request.POST
     if request.method == "POST":
@@ -360,15 +391,16 @@ def sheet_page(request, assignment, **context):
             status = 409
         else:
             status = 400
-    else:
-        scores = {s.criterion_id: s for s in sheet.scores.all()}
+    saved = {s.criterion_id: s for s in sheet.scores.all()} if sheet.pk else {}
+    if request.method != "POST":
         initial = {"comments": sheet.comments, "confidential": sheet.confidential}
         for c in criteria:
-            if c.pk in scores:
-                initial[f"score_{c.pk}"] = scores[c.pk].value
-                initial[f"reason_{c.pk}"] = scores[c.pk].reason
+            if c.pk in saved:
+                initial[f"score_{c.pk}"] = saved[c.pk].value
+                initial[f"reason_{c.pk}"] = saved[c.pk].reason
         form = ScoreSheetForm(initial=initial, criteria=criteria)
         status = 200
+    version = submission.plan_version
     return render(
         request,
         "reviews/sheet.html",
@@ -378,15 +410,63 @@ def sheet_page(request, assignment, **context):
             "sheet": sheet,
             "form": form,
             "locked": locked,
-            "content": submission.plan_version.content
-            if submission.plan_version
-            else None,
+            # The figure that counts: what the server computes from the saved scores.
+            "saved_total": aggregation.weighted_total(
+                [(c.pk, c.weight, c.max_score) for c in criteria],
+                {pk: score.value for pk, score in saved.items()},
+            ),
+            "version": version,
+            "reading": version_reading(version) if version else None,
             "conflict_form": ConflictForm(),
             "stages": _stages_of(submission),
             **context,
         },
         status=status,
     )
+
+
+@login_required
+def assignment_attachment(request, pk, attachment_pk):
+    """A file the scored version was submitted with."""
+    version = _version_scored(request, pk)
+    if attachment_pk not in version_attachment_ids(version):
+        raise Http404
+    attachment = get_object_or_404(
+        Attachment, plan_id=version.plan_id, pk=attachment_pk
+    )
+    return _download(attachment.file, attachment.name)
+
+
+@login_required
+def assignment_pdf(request, pk):
+    """The scored version as PDF (plans renders it): served when rendered, else
+    requested and its progress shown, as on the plan's own PDF page."""
+    version = _version_scored(request, pk)
+    pdf = pdfjobs.request_pdf(plan=version.plan, version=version, user=request.user)
+    if pdf.status == PlanPdf.Status.READY:
+        return _download(pdf.file, pdf.filename, content_type="application/pdf")
+    return redirect("reviews:assignment_pdf_status", pk)
+
+
+@login_required
+def assignment_pdf_status(request, pk):
+    version = _version_scored(request, pk)
+    pdf = get_object_or_404(PlanPdf, version=version)
+    return render(
+        request,
+        "reviews/assignment_pdf_status.html",
+        {"pk": pk, "version": version, "unit": version.plan.unit, "pdf": pdf},
+    )
+
+
+@login_required
+@require_POST
+def assignment_pdf_retry(request, pk):
+    version = _version_scored(request, pk)
+    pdf = get_object_or_404(PlanPdf, version=version)
+    if not pdfjobs.retry_pdf(pdf):
+        messages.info(request, _("This PDF is not failed; nothing to retry."))
+    return redirect("reviews:assignment_pdf_status", pk)
 
 
 @role_required(User.Role.EXPERT)

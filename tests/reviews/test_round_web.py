@@ -400,7 +400,8 @@ def test_access_refused(
     assert client.get(f"/reviews/rounds/{round_.pk}/").status_code == 403
     assert client.get(f"/reviews/submissions/{submission.pk}/").status_code == 403
     assert client.get(f"/reviews/rounds/{round_.pk}/export.csv").status_code == 403
-    assert client.get(f"/reviews/assignments/{assignment.pk}/").status_code == 403
+    # Someone else's assignment does not exist for anyone but its expert.
+    assert client.get(f"/reviews/assignments/{assignment.pk}/").status_code == 404
     # Undecided: no feedback yet; another unit never.
     assert client.get(f"/reviews/feedback/{submission.pk}/").status_code == 404
     login(client, other_unit_user)
