@@ -133,7 +133,7 @@ def test_sheet_page_shows_the_whole_submitted_version(client, assigned, expert_u
     assert ScoreSheet.objects.count() == 0
 
 
-def test_sheet_page_has_no_inline_script_or_style(client, assigned, expert_user):
+def test_sheet_page_works_without_inline_script_or_style(client, assigned, expert_user):
     assignment, _attachment = assigned
     client_for(client, expert_user)
     page = client.get(reverse("reviews:assignment", args=[assignment.pk])).content
@@ -143,6 +143,9 @@ def test_sheet_page_has_no_inline_script_or_style(client, assigned, expert_user)
         '<script src="/static/js/sheet_total.js" defer>',
         '<script src="/static/bootstrap/js/bootstrap.bundle.min.js">',
     ]
+    # Without script the preview stays hidden; the saved total is always there.
+    assert '<p class="mb-2" id="sheet-live" hidden>' in page
+    assert '<strong id="sheet-saved-total">—</strong>' in page
     first, second = assignment.submission.round.criteria.all()
     for criterion, attrs in (
         (first, 'data-weight="2.00" data-max="10.00"'),

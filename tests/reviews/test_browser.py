@@ -1,0 +1,78 @@
+import pytest
+
+from plans import services as plan_services
+from plans.models import Status
+from reviews import services
+from tests.conftest import PASSWORD
+from tests.plans.builders import complete_plan, current_plan
+from tests.reviews.builders import plan_round
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def assignment(zhejiang, unit_user, office_user, expert_user):
+    plan = complete_plan(current_plan(zhejiang))
+    plan_services.submit_plan(plan=plan, expected=Status.DRAFT, user=unit_user)
+    round_ = plan_round(office_user, criteria=[("甲", 2, 10), ("乙", 1, 5)])
+    services.add_plan_submissions(round_=round_)
+    assignment = services.assign(
+        submission=round_.submissions.get(), expert=expert_user, user=office_user
+    )
+    # Plain values only: the test body must not touch the ORM (see `browser`).
+    first, second = round_.criteria.all()
+    return {
+        "pk": assignment.pk,
+        "unit": zhejiang.label,
+        "first": first.pk,
+        "second": second.pk,
+    }
+
+
+def test_expert_reads_the_plan_and_scores_it_in_the_browser(
+    assignment, live_server, browser
+):
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill("expert-persona")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/reviews/")
+    page.get_by_role("link", name=assignment["unit"]).click()
+    sheet_url = f"{live_server.url}/reviews/assignments/{assignment['pk']}/"
+    page.wait_for_url(sheet_url)
+
+    assert page.locator("#plan-heading-schedule").inner_text() == "6. 进度计划"
+    gantt = page.locator("#plan-schedule svg.gantt")
+    assert gantt.is_visible()
+    assert gantt.locator("rect.bar").count() >= 1
+    # Wide screen: the rubric sits beside the plan, not below it.
+    plan_box = page.locator(".plan-reading").bounding_box()
+    rubric_box = page.locator(".sheet-rubric").bounding_box()
+    assert rubric_box["x"] > plan_box["x"] + plan_box["width"] - 1
+
+    live = page.locator("#sheet-live-total")
+    assert page.locator("#sheet-saved-total").inner_text() == "—"
+    assert live.inner_text() == "—"
+    page.locator(f"#id_score_{assignment['first']}").fill("8")
+    assert live.inner_text() == "—"
+    page.locator(f"#id_score_{assignment['second']}").fill("3")
+    # (8/10*2 + 3/5*1) / 3 * 100
+    assert live.inner_text() == "73.33"
+    page.locator(f"#id_score_{assignment['second']}").fill("4")
+    assert live.inner_text() == "80.00"
+
+    page.get_by_role("button", name="提交评分").click()
+    page.wait_for_url(sheet_url)
+    assert page.get_by_role("status").first.inner_text() == "评分已提交。"
+    assert page.locator("#sheet-saved-total").inner_text() == "80.00"
+    # Narrow screen: the rubric comes below the plan.
+    page.set_viewport_size({"width": 390, "height": 800})
+    plan_box = page.locator(".plan-reading").bounding_box()
+    rubric_box = page.locator(".sheet-rubric").bounding_box()
+    assert rubric_box["y"] >= plan_box["y"] + plan_box["height"]
+    page.close()
