@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import modelformset_factory
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pilots.files import file_response
 from pilots.models import Batch, PilotUnit, User
 from pilots.permissions import role_required
 from plans import pdfjobs
@@ -332,14 +333,6 @@ def _version_scored(request, pk):
     return version
 
 
-def _download(file, filename, **kwargs):
-    response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=filename, **kwargs
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 # Anyone signed in may ask; the assignment decides (404 to all but its expert).
 @login_required
 def assignment_detail(request, pk):
@@ -434,7 +427,7 @@ def assignment_attachment(request, pk, attachment_pk):
     attachment = get_object_or_404(
         Attachment, plan_id=version.plan_id, pk=attachment_pk
     )
-    return _download(attachment.file, attachment.name)
+    return attachment.download()
 
 
 @login_required
@@ -444,7 +437,7 @@ def assignment_pdf(request, pk):
     version = _version_scored(request, pk)
     pdf = pdfjobs.request_pdf(plan=version.plan, version=version, user=request.user)
     if pdf.status == PlanPdf.Status.READY:
-        return _download(pdf.file, pdf.filename, content_type="application/pdf")
+        return file_response(pdf.file, name=pdf.filename, kind="pdf")
     return redirect("reviews:assignment_pdf_status", pk)
 
 

@@ -212,6 +212,7 @@ def test_attachment_download_is_the_stored_file(client, assigned, expert_user):
     )
 
     assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="annex.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == ANNEX
