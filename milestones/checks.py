@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pilots.deadlines import due_date, due_dates
+from pilots.deadlines import days_late, due_date, due_dates
 from pilots.files import stored_upload
 from pilots.messaging import notify
 from pilots.models import DeadlineKind, User
@@ -349,16 +349,17 @@ def submit_material(*, material, plan, user):
     problems = blockers(material, plan)
     if problems:
         raise CheckError(" ".join(problems))
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     _opens, due = window(batch=material.batch, unit=material.unit, kind=material.kind)
-    days_late = max((today - due).days, 0)
+    late = days_late(due, now)
     _move(
         material,
         to=Status.SUBMITTED,
-        submitted_at=timezone.now(),
+        submitted_at=now,
         submitted_by=user,
-        is_late=days_late > 0,
-        days_late=days_late,
+        is_late=late > 0,
+        days_late=late,
     )
     round_ = open_round(batch=material.batch, kind=material.kind, today=today)
     submission = _put_before_round(material, round_) if round_ else None

@@ -11,12 +11,13 @@ import datetime
 
 from django.utils import timezone
 
+from pilots.deadlines import days_late
 from pilots.models import User
 from plans.models import Plan
 from plans.models import Status as PlanStatus
 
 from .models import ChecklistEntry, ItemState, ProgressReport, TaskProgress
-from .progress import lateness, plan_items, report_periods
+from .progress import plan_items, report_periods
 
 DAY = datetime.timedelta(days=1)
 
@@ -71,7 +72,8 @@ def _seed_unit(batch, plan, periods, index, today):
             report.status = ProgressReport.Status.SUBMITTED
             report.submitted_at = submitted_at
             report.submitted_by = member
-            report.is_late, report.days_late = lateness(period.due, submitted_at)
+            report.days_late = days_late(period.due, submitted_at)
+            report.is_late = report.days_late > 0
         report.save()
         created += 1
         _fill(report, tasks, items, number, len(periods) + 3)

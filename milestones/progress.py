@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from pilots.deadlines import days_late
 from pilots.messaging import notify
 from pilots.models import Task, User
 from pilots.permissions import is_member_of, supervises
@@ -145,13 +146,6 @@ class ReportStatus:
 def is_overdue(period, today):
     """Past the end of the due day (in Asia/Shanghai) without a submitted report."""
     return today > period.due
-
-
-def lateness(due, submitted_at):
-    """(is_late, days_late) of a report submitted at `submitted_at` (aware)."""
-    day = timezone.localdate(submitted_at)
-    days = (day - due).days
-    return days > 0, max(days, 0)
 
 
 def report_status(period, report, today):
@@ -452,13 +446,13 @@ def submit_report(*, report, user, now=None):
     now = now or timezone.now()
     if Status.SUBMITTED not in TRANSITIONS[Status(report.status)]:
         raise ReportError(_("This report has already been submitted."))
-    is_late, days_late = lateness(report.due, now)
+    late = days_late(report.due, now)
     changed = ProgressReport.objects.filter(pk=report.pk, status=Status.DRAFT).update(
         status=Status.SUBMITTED,
         submitted_at=now,
         submitted_by=user,
-        is_late=is_late,
-        days_late=days_late,
+        is_late=late > 0,
+        days_late=late,
         updated_at=now,
     )
     if not changed:

@@ -1,4 +1,13 @@
-"""The single source of due dates: the batch's date unless the unit has an extension."""
+"""The single source of due dates (the batch's date unless the unit has an
+extension) and of lateness against them.
+
+Days are days in Asia/Shanghai (settings.TIME_ZONE): a deadline is met until the
+end of its day there.
+"""
+
+import datetime
+
+from django.utils import timezone
 
 from .models import DeadlineKind, Extension
 
@@ -17,8 +26,29 @@ def is_extended(*, batch, unit, kind):
 
 def due_dates(*, batch, kind, units):
     """`due_date` for many units in one query: {unit.pk: date}."""
-    extended = dict(
-        Extension.objects.filter(batch=batch, kind=kind).values_list("unit_id", "due")
-    )
-    default = getattr(batch, DeadlineKind(kind).value)
-    return {unit.pk: extended.get(unit.pk, default) for unit in units}
+    return all_due_dates(batch=batch, units=units, kinds=[kind])[kind]
+
+
+def all_due_dates(*, batch, units, kinds=tuple(DeadlineKind)):
+    """`due_date` of each of `kinds` for many units, in one query:
+    {kind: {unit.pk: date}}."""
+    dates = {
+        kind: dict.fromkeys(
+            (unit.pk for unit in units), getattr(batch, DeadlineKind(kind).value)
+        )
+        for kind in kinds
+    }
+    for unit_id, kind, due in Extension.objects.filter(
+        batch=batch, kind__in=list(kinds)
+    ).values_list("unit_id", "kind", "due"):
+        if unit_id in dates[kind]:
+            dates[kind][unit_id] = due
+    return dates
+
+
+def days_late(due, when):
+    """Whole days `when` (a date, or an aware datetime taken in Asia/Shanghai) is
+    past `due`; 0 when on time, the due day included until its last second."""
+    if isinstance(when, datetime.datetime):
+        when = timezone.localdate(when)
+    return max((when - due).days, 0)

@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from pilots.deadlines import due_date
+from pilots.deadlines import days_late, due_date
 from pilots.models import DeadlineKind, Extension
 
 from . import notifications
@@ -322,17 +322,18 @@ def submit_plan(*, plan, expected, user):
         raise StaleTransition(_("This plan cannot be submitted in its current state."))
     _transition(plan=plan, expected=expected, to=Status.SUBMITTED, user=user)
     due = due_date(batch=plan.batch, unit=plan.unit, kind=DeadlineKind.PLAN)
-    days_late = max(0, (timezone.localdate() - due).days)
+    now = timezone.now()
+    late = days_late(due, now)
     last = plan.versions.order_by("-number").values_list("number", flat=True).first()
     version = PlanVersion.objects.create(
         plan=plan,
         number=(last or 0) + 1,
         content=snapshot(plan),
-        submitted_at=timezone.now(),
+        submitted_at=now,
         submitted_by=user,
         due=due,
-        is_late=days_late > 0,
-        days_late=days_late,
+        is_late=late > 0,
+        days_late=late,
     )
     notifications.plan_submitted(plan=plan, version=version)
     return version

@@ -92,3 +92,28 @@ def test_reminders_skip_units_that_submitted_material_in_one_query(
     assert zhejiang.pk not in owing and fujian.pk in owing
     assert len(owing) == batch.units.count() - 1
     assert zhejiang.pk in units_with_outstanding(DeadlineKind.ACCEPTANCE, batch)
+
+
+def test_material_lateness_switches_at_local_midnight(
+    plan, zhejiang, fujian, unit_user, other_unit_user, office_user
+):
+    # Due 2021-06-30 (Beijing). A draft is taken until the last second of that
+    # day; after it only returned material is, and then it is late.
+    shanghai = datetime.timezone(datetime.timedelta(hours=8))
+    last_second = datetime.datetime(2021, 6, 30, 23, 59, 59, tzinfo=shanghai)
+    with time_machine.travel(last_second, tick=False):
+        on_time = submitted_material(zhejiang, unit_user, plan)
+    fujian_plan = approved_plan(fujian, other_unit_user, office_user)
+    with time_machine.travel(last_second, tick=False):
+        returned = submitted_material(fujian, other_unit_user, fujian_plan)
+    CheckMaterial.objects.filter(pk=returned.pk).update(status="returned")
+    returned.refresh_from_db()
+    midnight = datetime.datetime(2021, 7, 1, 0, 0, 0, tzinfo=shanghai)
+    with time_machine.travel(midnight, tick=False):
+        checks.submit_material(
+            material=returned, plan=fujian_plan, user=other_unit_user
+        )
+    late = CheckMaterial.objects.get(pk=returned.pk)
+    on_time.refresh_from_db()
+    assert (on_time.is_late, on_time.days_late) == (False, 0)
+    assert (late.is_late, late.days_late) == (True, 1)

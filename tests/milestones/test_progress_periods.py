@@ -12,7 +12,6 @@ from milestones.models import ProgressReport, ReportingSchedule
 from milestones.progress import (
     Period,
     ReportStatus,
-    lateness,
     overdue_reports,
     report_periods,
     report_status,
@@ -103,23 +102,6 @@ def test_report_status_submitted_and_late():
 
     assert report_status(PERIOD, on_time, D(2020, 9, 1)) == ReportStatus.SUBMITTED
     assert report_status(PERIOD, late, D(2020, 9, 1)) == ReportStatus.LATE
-
-
-def test_lateness_at_edges_of_due_day_in_shanghai():
-    due = D(2020, 7, 10)
-
-    assert lateness(due, local(2020, 7, 10, 23, 59, 59)) == (False, 0)
-    assert lateness(due, local(2020, 7, 11, 0, 0, 0)) == (True, 1)
-    # 16:00 UTC on the 10th is already the 11th in Beijing.
-    utc = datetime.UTC
-    assert lateness(due, datetime.datetime(2020, 7, 10, 15, 59, 59, tzinfo=utc)) == (
-        False,
-        0,
-    )
-    assert lateness(due, datetime.datetime(2020, 7, 10, 16, 0, 0, tzinfo=utc)) == (
-        True,
-        1,
-    )
 
 
 def test_overdue_reports_at_edges_of_due_day(batch, zhejiang, fujian):

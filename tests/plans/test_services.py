@@ -337,3 +337,21 @@ def test_a_plan_has_one_unit_contact_per_role_and_one_per_task_role(zhejiang):
                 plan=plan, task=duplicate_task, role="responsible", **fields
             )
     assert Contact.objects.count() == 2
+
+
+def test_submission_lateness_switches_at_local_midnight(zhejiang, fujian, unit_user):
+    on_time = complete_plan(current_plan(zhejiang))
+    late = complete_plan(current_plan(fujian))
+    fujian_member = make_user("fujian-late", User.Role.UNIT, unit=fujian)
+    last_second = datetime.datetime(2020, 4, 15, 23, 59, 59, tzinfo=SHANGHAI)
+    with time_machine.travel(last_second, tick=False):
+        first = services.submit_plan(
+            plan=on_time, expected=Status.DRAFT, user=unit_user
+        )
+    midnight = datetime.datetime(2020, 4, 16, 0, 0, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(midnight, tick=False):
+        second = services.submit_plan(
+            plan=late, expected=Status.DRAFT, user=fujian_member
+        )
+    assert (first.is_late, first.days_late) == (False, 0)
+    assert (second.is_late, second.days_late) == (True, 1)
