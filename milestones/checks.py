@@ -99,15 +99,20 @@ def can_download_evidence(user, material):
 # ---------------------------------------------------------------- reading
 
 
-def window(*, batch, unit, kind):
-    """(opens, due) of the unit's material; due includes an extension.
+def window_opens(*, batch, kind):
+    """The first day material of `kind` is taken, the same for every unit.
 
     The mid-term window is the batch's; acceptance material is taken from the
-    day after the mid-term window closes until the acceptance deadline."""
-    due = due_date(batch=batch, unit=unit, kind=DEADLINE[kind])
+    day after the mid-term window closes."""
     if kind == CheckKind.MIDTERM:
-        return batch.midterm_start, due
-    return batch.midterm_end + datetime.timedelta(days=1), due
+        return batch.midterm_start
+    return batch.midterm_end + datetime.timedelta(days=1)
+
+
+def window(*, batch, unit, kind):
+    """(opens, due) of the unit's material; due includes an extension."""
+    due = due_date(batch=batch, unit=unit, kind=DEADLINE[kind])
+    return window_opens(batch=batch, kind=kind), due
 
 
 def approved_plan(*, batch, unit):
@@ -569,23 +574,3 @@ def overview(*, batch, kind):
             }
         )
     return rows
-
-
-def _units_without_material(batch, kind):
-    submitted = CheckMaterial.objects.filter(batch=batch, kind=kind).exclude(
-        status=Status.DRAFT
-    )
-    return set(
-        batch.units.exclude(pk__in=submitted.values("unit_id")).values_list(
-            "pk", flat=True
-        )
-    )
-
-
-def units_without_midterm_material(batch):
-    """Reminder hook: units of the batch that have not submitted mid-term material."""
-    return _units_without_material(batch, CheckKind.MIDTERM)
-
-
-def units_without_acceptance_material(batch):
-    return _units_without_material(batch, CheckKind.ACCEPTANCE)

@@ -4,7 +4,9 @@ Everything is read in a fixed number of queries whatever the number of units:
 one query per kind of row (plans, reports, check materials, plaques, extensions,
 tasks), then the matrix is put together in Python. Review rounds cost a few
 queries each (reviews.services.round_results), but the number of open rounds
-does not grow with the units.
+does not grow with the units. What a unit owes (the "owing" lists, the upcoming
+counts, the overdue cells) is milestones.outstanding's answer, built from the
+same rows.
 
 A department sees the units that have at least one task in its business domains,
 and of those units only the tasks in its domains (DOMAIN.md, roles).
@@ -19,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from milestones import outstanding
 from milestones.models import (
     CheckKind,
     CheckMaterial,
@@ -28,7 +31,8 @@ from milestones.models import (
     TaskProgress,
 )
 from milestones.progress import report_periods
-from pilots.models import Batch, DeadlineKind, Extension, PilotUnit, Task
+from pilots.deadlines import all_due_dates
+from pilots.models import Batch, DeadlineKind, PilotUnit, Task
 from plans.models import Plan, PlanVersion
 from plans.models import Status as PlanStatus
 from reviews.models import Round, SheetStatus
@@ -87,7 +91,9 @@ class Row:
     unit: PilotUnit
     cells: dict
     tasks: list
-    owing: set  # deadline keys the unit has not delivered: "plan_due", "report:…"
+    # What the unit owes and has not delivered once (outstanding.Owed), by key:
+    # "plan_due", "report:2020-04-01", "midterm_end", "acceptance_due".
+    owing: dict
     facts: dict  # the raw figures behind the cells, for the exports
 
     @property
@@ -166,14 +172,16 @@ def _plan_cells(plan, due, today):
     return submitted, approved
 
 
-def _report_cell(periods, submitted, today):
-    """submitted: {period_start: is_late} of the unit's submitted reports."""
+def _report_cell(periods, submitted, overdue, approved, today):
+    """submitted: {period_start: is_late} of the unit's submitted reports;
+    overdue: how many reports the unit owes past their due day (outstanding)."""
     due = [p for p in periods if p.due <= today]
     on_time = sum(1 for p in due if submitted.get(p.start) is False)
     late = sum(1 for p in due if submitted.get(p.start) is True)
-    overdue = sum(1 for p in due if p.start not in submitted and p.due < today)
     if not due:
         return Cell(PENDING, _("None due yet"))
+    if not approved and not submitted:
+        return Cell(NONE, _("No approved plan yet"))
     text = _("%(n)s of %(m)s on time") % {"n": on_time, "m": len(due)}
     if late:
         text += " · " + ngettext(
@@ -187,7 +195,8 @@ def _report_cell(periods, submitted, today):
     return Cell(LATE if late else DONE, text)
 
 
-def _check_cell(material, due, today):
+def _check_cell(material, due, owed, approved, today):
+    """owed: the unit's outstanding.Owed for this material, or None."""
     status = material["status"] if material else CheckMaterial.Status.DRAFT
     grade = material and material["result__grade"]
     if status == CheckMaterial.Status.PASSED or (
@@ -205,8 +214,10 @@ def _check_cell(material, due, today):
         return Cell(IN_REVIEW, _("Submitted, in review"))
     if status == CheckMaterial.Status.RETURNED:
         return Cell(RETURNED, _("Returned for revision"))
-    if today > due:
+    if owed is not None and owed.is_overdue(today):
         return Cell(OVERDUE, _("Overdue: due %(date)s") % {"date": _iso(due)})
+    if not approved:
+        return Cell(NONE, _("No approved plan yet"))
     return Cell(PENDING, _("Due %(date)s") % {"date": _iso(due)})
 
 
@@ -219,16 +230,6 @@ def _plans(batch):
         first_days_late=Subquery(first.values("days_late")[:1]),
     )
     return {plan.unit_id: plan for plan in plans}
-
-
-def _due_dates(batch):
-    """{kind: {unit_id: date}} of extended deadlines; the batch's date otherwise."""
-    extended = {}
-    for unit_id, kind, due in Extension.objects.filter(batch=batch).values_list(
-        "unit_id", "kind", "due"
-    ):
-        extended.setdefault(kind, {})[unit_id] = due
-    return extended
 
 
 def _tasks(scope):
@@ -257,12 +258,13 @@ def _tasks(scope):
 
 
 def matrix(scope, today=None):
-    """(rows, periods, tasks): one row per unit in scope, overdue rows first."""
+    """(rows, periods, tasks, dues): one row per unit in scope, overdue rows
+    first; dues is {deadline kind: {unit_id: date}}, extensions included."""
     today = today or timezone.localdate()
     batch = scope.batch
     units = list(scope.units().order_by("order", "pk"))
     plans = _plans(batch)
-    extended = _due_dates(batch)
+    dues = all_due_dates(batch=batch, units=units)
     periods = report_periods(batch)
     reports = {}
     for unit_id, start, is_late in ProgressReport.objects.filter(
@@ -282,6 +284,23 @@ def matrix(scope, today=None):
     tasks_by_unit = {}
     for task in tasks:
         tasks_by_unit.setdefault(task.unit_id, []).append(task)
+    # What each unit owes, from the rows read above: no query of its own.
+    facts = outstanding.UnitFacts(
+        plan_status={unit_id: plan.status for unit_id, plan in plans.items()},
+        due=dues,
+        periods=periods,
+        reported={
+            (unit_id, start) for unit_id, starts in reports.items() for start in starts
+        },
+        material_status={key: m["status"] for key, m in materials.items()},
+    )
+    owing_by_unit = {}
+    for owed in outstanding.owed_by_units(
+        batch=batch, units=units, today=today, facts=facts
+    ):
+        # A revision the office asked for is not "not submitted".
+        if not owed.returned:
+            owing_by_unit.setdefault(owed.unit.pk, {})[owed.key] = owed
 
     # Each cell links to the page behind it; reverse() once, not per unit.
     plan_url = reverse("plans:detail", args=[SLUG])
@@ -295,38 +314,40 @@ def matrix(scope, today=None):
         "plaque": acceptance_url,
     }
 
-    def due(kind, unit):
-        return extended.get(kind, {}).get(unit.pk, getattr(batch, kind))
-
     rows = []
     for unit in units:
         plan = plans.get(unit.pk)
-        plan_due = due(DeadlineKind.PLAN, unit)
-        submitted, approved = _plan_cells(plan, plan_due, today)
+        is_approved = plan is not None and plan.status == PlanStatus.APPROVED
+        submitted, approved = _plan_cells(plan, dues[DeadlineKind.PLAN][unit.pk], today)
         unit_reports = reports.get(unit.pk, {})
         midterm = materials.get((unit.pk, CheckKind.MIDTERM))
         acceptance = materials.get((unit.pk, CheckKind.ACCEPTANCE))
         awarded = plaques.get(unit.pk)
-        owing = {
-            f"report:{period.key}"
-            for period in periods
-            if period.start not in unit_reports
-        }
-        if not (plan and plan.version_count):
-            owing.add(DeadlineKind.PLAN.value)
-        for kind, material in (
-            (DeadlineKind.MIDTERM, midterm),
-            (DeadlineKind.ACCEPTANCE, acceptance),
-        ):
-            if material is None or material["status"] in ("draft", "returned"):
-                owing.add(kind.value)
+        owing = owing_by_unit.get(unit.pk, {})
+        reports_overdue = sum(
+            1
+            for owed in owing.values()
+            if owed.period is not None and owed.is_overdue(today)
+        )
         cells = {
             "plan_submitted": submitted,
             "plan_approved": approved,
-            "reports": _report_cell(periods, unit_reports, today),
-            "midterm": _check_cell(midterm, due(DeadlineKind.MIDTERM, unit), today),
+            "reports": _report_cell(
+                periods, unit_reports, reports_overdue, is_approved, today
+            ),
+            "midterm": _check_cell(
+                midterm,
+                dues[DeadlineKind.MIDTERM][unit.pk],
+                owing.get(DeadlineKind.MIDTERM.value),
+                is_approved,
+                today,
+            ),
             "accepted": _check_cell(
-                acceptance, due(DeadlineKind.ACCEPTANCE, unit), today
+                acceptance,
+                dues[DeadlineKind.ACCEPTANCE][unit.pk],
+                owing.get(DeadlineKind.ACCEPTANCE.value),
+                is_approved,
+                today,
             ),
             "plaque": Cell(DONE, _("Awarded %(date)s") % {"date": _iso(awarded)})
             if awarded
@@ -344,9 +365,7 @@ def matrix(scope, today=None):
             "reports_late": sum(
                 1 for p in due_periods if unit_reports.get(p.start) is True
             ),
-            "reports_overdue": sum(
-                1 for p in due_periods if p.start not in unit_reports and p.due < today
-            ),
+            "reports_overdue": reports_overdue,
             "plaque": awarded,
         }
         for key, url in links.items():
@@ -354,7 +373,7 @@ def matrix(scope, today=None):
         rows.append(Row(unit, cells, tasks_by_unit.get(unit.pk, []), owing, facts))
     # Rows with overdue items first, the most overdue on top; else the units' order.
     rows.sort(key=lambda row: -row.overdue)
-    return rows, periods, tasks, extended
+    return rows, periods, tasks, dues
 
 
 def stage_totals(rows, scope):
@@ -437,11 +456,10 @@ def open_rounds(rounds, unit_ids, today):
 # ------------------------------------------------------------------- next 14 days
 
 
-def upcoming(scope, rows, periods, extended, rounds, today):
+def upcoming(scope, rows, rounds, today):
     """What falls due from today for UPCOMING_DAYS days, by date: deadlines with the
     number of units still owing them (extensions counted), round closings."""
     until = today + datetime.timedelta(days=UPCOMING_DAYS)
-    batch = scope.batch
     items = {}
 
     def add(day, key, label, url):
@@ -459,18 +477,15 @@ def upcoming(scope, rows, periods, extended, rounds, today):
     }
     units_url = scope.url("units")
     for row in rows:
-        for kind, label in labels.items():
-            if kind in row.owing:
-                day = extended.get(kind, {}).get(row.unit.pk, getattr(batch, kind))
-                add(day, kind, label, f"{units_url}?owing={kind}")
-        for period in periods:
-            key = f"report:{period.key}"
-            if key in row.owing:
+        for key, owed in row.owing.items():
+            if owed.period is None:
+                label = labels[key]
+            else:
                 label = _("Progress report for %(start)s – %(end)s due") % {
-                    "start": _iso(period.start),
-                    "end": _iso(period.end),
+                    "start": _iso(owed.period.start),
+                    "end": _iso(owed.period.end),
                 }
-                add(period.due, key, label, f"{units_url}?owing={key}")
+            add(owed.due, key, label, f"{units_url}?owing={key}")
     result = sorted(items.values(), key=lambda item: (item["date"], item["label"]))
     for round_ in (r for r in rounds if r.closes_on <= until):
         result.append(
@@ -490,7 +505,7 @@ def upcoming(scope, rows, periods, extended, rounds, today):
 def dashboard(scope, today=None):
     """The whole dashboard's context."""
     today = today or timezone.localdate()
-    rows, periods, tasks, extended = matrix(scope, today)
+    rows, _periods, tasks, _dues = matrix(scope, today)
     rounds = current_rounds(scope, today)
     return {
         "scope": scope,
@@ -501,6 +516,6 @@ def dashboard(scope, today=None):
         "totals": stage_totals(rows, scope),
         "rounds": open_rounds(rounds, {row.unit.pk for row in rows}, today),
         "tasks": tasks,
-        "upcoming": upcoming(scope, rows, periods, extended, rounds, today),
+        "upcoming": upcoming(scope, rows, rounds, today),
         "upcoming_days": UPCOMING_DAYS,
     }

@@ -1,32 +1,27 @@
 """The office's weekly digest: what is outstanding and overdue across the units.
 
 `send_weekly_digest()` runs every Monday morning (Celery beat, Asia/Shanghai). It
-builds one summary of the current batch (`outstanding`) and sends it to every
-active office user through pilots.messaging.notify, keyed by the ISO week, so
-a second run in the same week (or a second beat process) sends nothing again.
+builds one summary of the current batch (`outstanding`: what milestones.outstanding
+says is owed) and sends it to every active office user through
+pilots.messaging.notify, keyed by the ISO week, so a second run in the same week
+(or a second beat process) sends nothing again.
 """
 
 import dataclasses
 import datetime
 
 from django.conf import settings
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from pilots.deadlines import due_dates
 from pilots.messaging import notify
-from pilots.models import Batch, DeadlineKind, Notification, User
-from plans.models import Plan
-from plans.models import Status as PlanStatus
-from reviews.models import Assignment, SheetStatus
+from pilots.models import Batch, Notification, User
 
-from . import checks, progress
-from .models import CheckKind, CheckMaterial
-from .todo import decisions_pending
+from .models import ReminderKind
+from .outstanding import decisions_pending, owed_by_units, sheets_owed
 
 # The digest's summary, in order: name -> label.
 SUMMARY = {
@@ -81,9 +76,9 @@ def _absolute(path):
 
 
 def outstanding(*, batch, today):
-    """What every unit of `batch` still owes or waits for at `today`. A fixed
-    number of queries, whatever the number of units. Texts in the active
-    language."""
+    """What every unit of `batch` still owes or waits for at `today`, as the
+    outstanding module says. A fixed number of queries, whatever the number of
+    units. Texts in the active language."""
     units = list(batch.units.order_by("order", "pk"))
     by_unit = {unit.pk: UnitLines(unit=unit) for unit in units}
     counts = dict.fromkeys(SUMMARY, (0, 0))
@@ -93,106 +88,54 @@ def outstanding(*, batch, today):
         counts[name] = (total + number, overdue + bool(line.overdue_days) * number)
         by_unit[unit_id].lines.append(line)
 
-    def late(due):
-        return max((today - due).days, 0)
-
-    # Plans: not submitted yet (no plan, or a draft), or returned for revision.
-    statuses = dict(
-        Plan.objects.filter(batch=batch).order_by().values_list("unit_id", "status")
-    )
-    plan_due = due_dates(batch=batch, kind=DeadlineKind.PLAN, units=units)
-    for unit in units:
-        status = statuses.get(unit.pk, PlanStatus.DRAFT)
-        if status not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-            continue
-        due = plan_due[unit.pk]
-        text = (
-            _("Implementation plan returned, not resubmitted")
-            if status == PlanStatus.RETURNED
-            else _("Implementation plan not submitted")
-        )
-        add(
-            "plans",
-            unit.pk,
-            Line(text, reverse("plans:detail", args=[unit.slug]), due, late(due)),
-        )
-
-    # Progress reports past their due day without a submitted report.
-    for row in progress.period_rows(batch=batch, units=units, today=today):
-        if row.status == progress.ReportStatus.OVERDUE:
-            text = _("Progress report %(start)s – %(end)s not submitted") % {
-                "start": row.period.start.isoformat(),
-                "end": row.period.end.isoformat(),
-            }
-            add(
-                "reports",
-                row.unit.pk,
-                Line(text, row.url, row.period.due, late(row.period.due)),
+    for owed in owed_by_units(batch=batch, units=units, today=today):
+        unit, late = owed.unit, owed.days_late(today)
+        if owed.kind == ReminderKind.PLAN:
+            text = (
+                _("Implementation plan returned, not resubmitted")
+                if owed.returned
+                else _("Implementation plan not submitted")
             )
-
-    # Mid-term and acceptance material not submitted in a window that is open.
-    materials = {
-        (unit_id, kind): status
-        for unit_id, kind, status in CheckMaterial.objects.filter(batch=batch)
-        .order_by()
-        .values_list("unit_id", "kind", "status")
-    }
-    for kind in CheckKind:
-        # The window opens on the batch's day, whatever the unit.
-        opens, _due = checks.window(batch=batch, unit=None, kind=kind)
-        if opens > today:
-            continue
-        dues = due_dates(batch=batch, kind=checks.DEADLINE[kind], units=units)
-        for unit in units:
-            status = materials.get((unit.pk, kind), CheckMaterial.Status.DRAFT)
-            if status not in (
-                CheckMaterial.Status.DRAFT,
-                CheckMaterial.Status.RETURNED,
-            ):
+            url = reverse("plans:detail", args=[unit.slug])
+            add("plans", unit.pk, Line(text, url, owed.due, late))
+        elif owed.kind == ReminderKind.REPORT:
+            # The digest chases reports once they are overdue, not while open.
+            if not late:
                 continue
-            due = dues[unit.pk]
+            text = _("Progress report %(start)s – %(end)s not submitted") % {
+                "start": owed.period.start.isoformat(),
+                "end": owed.period.end.isoformat(),
+            }
+            url = reverse(
+                "milestones:progress_report", args=[unit.slug, owed.period.key]
+            )
+            add("reports", unit.pk, Line(text, url, owed.due, late))
+        else:
+            kind = owed.check_kind
             text = (
                 _("%(what)s material returned, not resubmitted")
-                if status == CheckMaterial.Status.RETURNED
+                if owed.returned
                 else _("%(what)s material not submitted")
             ) % {"what": kind.label}
             url = reverse("milestones:check_detail", args=[kind, unit.slug])
-            add("materials", unit.pk, Line(text, url, due, late(due)))
+            add("materials", unit.pk, Line(text, url, owed.due, late))
 
-    # Score sheets missing in rounds open today.
-    missing = (
-        Assignment.objects.filter(
-            submission__round__batch=batch,
-            submission__is_current=True,
-            submission__round__opens_on__lte=today,
-            submission__round__closes_on__gte=today,
-        )
-        .exclude(sheet__status=SheetStatus.SUBMITTED)
-        .values(
-            "submission__unit_id",
-            "submission__round_id",
-            "submission__round__title",
-            "submission__round__closes_on",
-        )
-        .annotate(count=Count("pk"))
-        .order_by("submission__round__closes_on", "submission__round_id")
-    )
-    for row in missing:
+    # Score sheets owed in open rounds, one line per unit and round.
+    missing = {}
+    for owed in sheets_owed(batch=batch, today=today):
+        round_ = owed.assignment.submission.round
+        line = missing.setdefault((owed.unit.pk, round_.pk), [round_, 0])
+        line[1] += 1
+    for (unit_id, _round_id), (round_, count) in missing.items():
+        if unit_id not in by_unit:
+            continue
         text = ngettext(
             "%(count)s score sheet missing in “%(round)s”",
             "%(count)s score sheets missing in “%(round)s”",
-            row["count"],
-        ) % {
-            "count": row["count"],
-            "round": row["submission__round__title"],
-        }
-        url = reverse("reviews:round", args=[row["submission__round_id"]])
-        add(
-            "sheets",
-            row["submission__unit_id"],
-            Line(text, url, row["submission__round__closes_on"]),
-            number=row["count"],
-        )
+            count,
+        ) % {"count": count, "round": round_.title}
+        url = reverse("reviews:round", args=[round_.pk])
+        add("sheets", unit_id, Line(text, url, round_.closes_on), number=count)
 
     for submission in decisions_pending(batch):
         text = _("All scores in for “%(round)s”: a decision is waiting") % {

@@ -206,16 +206,6 @@ def period_rows(*, batch, units, today, periods=None):
     ]
 
 
-def overdue_reports(batch, today):
-    """(unit, period) pairs of the batch whose report is overdue at `today`."""
-    units = list(batch.units.all())
-    return [
-        (row.unit, row.period)
-        for row in period_rows(batch=batch, units=units, today=today)
-        if row.status == ReportStatus.OVERDUE
-    ]
-
-
 # ------------------------------------------------------------------ checklist
 
 

@@ -7,10 +7,9 @@ still outstanding, and notifies the unit's members. A SentReminder row is insert
 first (ON CONFLICT DO NOTHING RETURNING), so every reminder goes out once. The
 query count does not grow with the number of units or recipients.
 
-Who is still outstanding: for the plan deadline, the units of the batch without a
-plans.Plan past DRAFT (a plan submitted once has met the deadline, even if it was
-returned for revision since); for mid-term and acceptance material, the units
-without submitted material (milestones.checks).
+Who is still outstanding is milestones.outstanding's answer, less the revisions the
+office asked for: a plan or material submitted once has met (or missed) its
+deadline, even if it was returned since.
 
 Deadlines that are not batch dates (progress reports per period, expert scoring
 per round) are scanned by their own functions, which build `Reminder` rows
@@ -27,51 +26,30 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from pilots.deadlines import due_dates
 from pilots.messaging import Message, notify_all
-from pilots.models import Batch, DeadlineKind, User
-from plans.models import Plan
-from plans.models import Status as PlanStatus
+from pilots.models import Batch, User
 
-from . import checks, progress
-from .models import ProgressReport, ReminderKind, ReminderRule, SentReminder
-
-
-def units_without_submitted_plan(batch):
-    submitted = Plan.objects.filter(batch=batch).exclude(status=PlanStatus.DRAFT)
-    return set(
-        batch.units.exclude(pk__in=submitted.values("unit_id")).values_list(
-            "pk", flat=True
-        )
-    )
-
-
-def units_with_outstanding(kind, batch):
-    """Ids of the batch's units that have not delivered `kind` yet."""
-    if kind == DeadlineKind.PLAN:
-        return units_without_submitted_plan(batch)
-    if kind == DeadlineKind.MIDTERM:
-        return set(checks.units_without_midterm_material(batch))
-    return set(checks.units_without_acceptance_material(batch))
+from .models import ReminderKind, ReminderRule, SentReminder
+from .outstanding import DEADLINES, owed_by_units
 
 
 def due_reminders(*, batch, today):
-    """[(rule, unit, due)] that fall on `today`, before the outstanding filter."""
+    """[(rule, owed)]: each batch deadline a unit owes (outstanding.owed_by_units,
+    revisions the office asked for left out) that an active rule points at today."""
+    rules = list(ReminderRule.objects.filter(active=True, kind__in=DEADLINES))
+    if not rules:
+        return []
     units = list(batch.units.all())
-    deadline_kinds = [kind.value for kind in DeadlineKind]
-    rules = list(ReminderRule.objects.filter(active=True, kind__in=deadline_kinds))
-    found = []
-    dates_by_kind = {}
-    for rule in rules:
-        if rule.kind not in dates_by_kind:
-            dates_by_kind[rule.kind] = due_dates(
-                batch=batch, kind=rule.kind, units=units
-            )
-        for unit in units:
-            due = dates_by_kind[rule.kind][unit.pk]
-            if (due - today).days == rule.days_before:
-                found.append((rule, unit, due))
-    return found
+    owed = owed_by_units(
+        batch=batch, units=units, today=today, kinds={rule.kind for rule in rules}
+    )
+    return [
+        (rule, item)
+        for item in owed
+        if not item.returned
+        for rule in rules
+        if rule.kind == item.kind and (item.due - today).days == rule.days_before
+    ]
 
 
 def send_due_reminders(*, today=None):
@@ -85,25 +63,22 @@ def send_due_reminders(*, today=None):
     if batch is None:
         return 0
     hits = due_reminders(batch=batch, today=today)
-    outstanding = {}
-    for rule, _unit, _due in hits:
-        if rule.kind not in outstanding:
-            outstanding[rule.kind] = units_with_outstanding(rule.kind, batch)
-    hits = [hit for hit in hits if hit[1].pk in outstanding[hit[0].kind]]
     if not hits:
         return 0
     members = {}
     for user in User.objects.filter(
-        role=User.Role.UNIT, is_active=True, unit__in=[unit for _r, unit, _d in hits]
+        role=User.Role.UNIT,
+        is_active=True,
+        unit__in=[owed.unit for _rule, owed in hits],
     ):
         members.setdefault(user.unit_id, []).append(user)
     return deliver(
         batch=batch,
         today=today,
         reminders=[
-            Reminder(user=user, rule=rule, unit=unit, due=due)
-            for rule, unit, due in hits
-            for user in members.get(unit.pk, [])
+            Reminder(user=user, rule=rule, unit=owed.unit, due=owed.due)
+            for rule, owed in hits
+            for user in members.get(owed.unit.pk, [])
         ],
     )
 
@@ -255,7 +230,8 @@ class _Texts:
 
 def send_report_reminders(today=None):
     """Remind units' members of progress reports the REPORT rules point at today:
-    due in `days_before` days (negative: overdue) and not yet submitted.
+    due in `days_before` days (negative: overdue) and owed
+    (outstanding.owed_by_units: not submitted, from a unit with an approved plan).
 
     Hands the reminders to `deliver`, which sends each once, ever
     (keyed by the period's first day). Returns how many went out. A constant
@@ -266,42 +242,39 @@ def send_report_reminders(today=None):
     if batch is None:
         return 0
     rules = list(ReminderRule.objects.filter(active=True, kind=ReminderKind.REPORT))
-    periods = progress.report_periods(batch)
-    hits = [
-        (rule, period)
-        for rule in rules
-        for period in periods
-        if (period.due - today).days == rule.days_before
-    ]
-    if not hits:
+    if not rules:
         return 0
-    starts = {period.start for _rule, period in hits}
-    submitted = set(
-        ProgressReport.objects.filter(
-            batch=batch,
-            period_start__in=starts,
-            status=ProgressReport.Status.SUBMITTED,
-        ).values_list("unit_id", "period_start")
-    )
-    members = {}
+    members, units = {}, {}
     for user in User.objects.filter(
         role=User.Role.UNIT, is_active=True, unit__batches=batch
     ).select_related("unit"):
         members.setdefault(user.unit_id, []).append(user)
+        units[user.unit_id] = user.unit
+    hits = [
+        (rule, owed)
+        for owed in owed_by_units(
+            batch=batch,
+            units=list(units.values()),
+            today=today,
+            kinds=[ReminderKind.REPORT],
+        )
+        for rule in rules
+        if (owed.due - today).days == rule.days_before
+    ]
+    if not hits:
+        return 0
     reminders = [
         Reminder(
             user=user,
             rule=rule,
-            unit=user.unit,
-            due=period.due,
-            key=period.key,
+            unit=owed.unit,
+            due=owed.due,
+            key=owed.period.key,
             url=reverse(
-                "milestones:progress_report", args=[user.unit.slug, period.key]
+                "milestones:progress_report", args=[owed.unit.slug, owed.period.key]
             ),
         )
-        for rule, period in hits
-        for unit_id, users in members.items()
-        if (unit_id, period.start) not in submitted
-        for user in users
+        for rule, owed in hits
+        for user in members.get(owed.unit.pk, [])
     ]
     return deliver(batch=batch, reminders=reminders, today=today)

@@ -1,64 +1,49 @@
 """Reminders to experts of the scoring they still owe (ReminderKind.SCORING).
 
 A round's scoring is due the day it closes (reviews.Round.closes_on). For each
-active SCORING rule, the experts assigned to a current submission of a round of
-the current batch whose sheet is not submitted (no sheet yet, or a draft) hear
-from it `days_before` days before that day (negative: after it, overdue).
+active SCORING rule, every score sheet an active expert owes
+(outstanding.sheets_owed: a current submission of a round of the current batch
+open today, no submitted sheet, no declared conflict) is reminded of
+`days_before` days before that day. A rule with negative days (after the closing
+day) finds nothing: once the round has closed the sheet can no longer be
+submitted (reviews.services.sheet_locked_reason), so it is not owed.
 Delivery goes through reminders.deliver, so each reminder goes out once per
 expert, submission and lead time, however often the scan runs. The query count
 does not grow with the number of rounds, submissions or experts.
 """
 
-import datetime
-
 from django.urls import reverse
 from django.utils import timezone
 
 from pilots.models import Batch
-from reviews.models import Assignment, SheetStatus
 
 from .models import ReminderKind, ReminderRule
+from .outstanding import sheets_owed
 from .reminders import Reminder, deliver
 
 
 def scoring_reminders(*, batch, today):
     """The Reminder rows that fall on `today`, before deduplication."""
     rules = list(ReminderRule.objects.filter(active=True, kind=ReminderKind.SCORING))
-    rules_by_due = {}
-    for rule in rules:
-        due = today + datetime.timedelta(days=rule.days_before)
-        rules_by_due.setdefault(due, []).append(rule)
-    if not rules_by_due:
+    if not rules:
         return []
-    # Rounds that have opened: a reminder after the closing day (overdue) is
-    # about a round that has closed meanwhile, so "closed" does not exclude.
-    assignments = (
-        Assignment.objects.filter(
-            submission__round__batch=batch,
-            submission__round__opens_on__lte=today,
-            submission__round__closes_on__in=list(rules_by_due),
-            submission__is_current=True,
-            expert__is_active=True,
-        )
-        .exclude(sheet__status=SheetStatus.SUBMITTED)
-        .select_related("expert", "submission__unit", "submission__round")
-        .order_by("pk")
-    )
     found = []
-    for assignment in assignments:
-        submission = assignment.submission
-        due = submission.round.closes_on
+    for owed in sheets_owed(batch=batch, today=today):
+        assignment = owed.assignment
+        if not assignment.expert.is_active:
+            continue
         url = reverse("reviews:assignment", args=[assignment.pk])
         found += [
             Reminder(
                 user=assignment.expert,
                 rule=rule,
-                unit=submission.unit,
-                due=due,
-                key=f"submission:{submission.pk}",
+                unit=owed.unit,
+                due=owed.due,
+                key=f"submission:{assignment.submission_id}",
                 url=url,
             )
-            for rule in rules_by_due[due]
+            for rule in rules
+            if (owed.due - today).days == rule.days_before
         ]
     return found
 

@@ -10,29 +10,20 @@ page and `todo_count` stay cheap. "Today" and "overdue" are days in Asia/Shangha
 import dataclasses
 import datetime
 
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    Max,
-    OuterRef,
-    Q,
-    Subquery,
-)
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from pilots.deadlines import due_date
-from pilots.models import Batch, DeadlineKind, PilotUnit, User
-from plans.models import Plan, PlanVersion
+from pilots.deadlines import days_late
+from pilots.models import Batch, PilotUnit, User
+from plans.models import Plan, PlanComment, PlanVersion
 from plans.models import Status as PlanStatus
-from reviews.models import Assignment, SheetStatus, Stage, StageRecord
-from reviews.models import Submission as ReviewSubmission
+from reviews.models import Stage, StageRecord
 
-from . import checks, progress
-from .models import Achievement, CheckKind, CheckMaterial
+from .models import Achievement, CheckMaterial, ReminderKind
+from .outstanding import decisions_pending, owed_by_units, sheets_owed
 
 # A progress report shows up this many days before it is due (the first
 # reminder goes out 7 days ahead; a week more leaves time to write it).
@@ -58,7 +49,7 @@ class Item:
 
     @property
     def is_overdue(self):
-        return self.due is not None and self.due < self.today
+        return self.days_overdue > 0
 
     @property
     def days_left(self):
@@ -67,7 +58,7 @@ class Item:
 
     @property
     def days_overdue(self):
-        return -self.days_left if self.is_overdue else 0
+        return 0 if self.due is None else days_late(self.due, self.today)
 
     @property
     def sort_key(self):
@@ -105,182 +96,117 @@ def _local_day(moment):
 
 
 def unit_items(user, *, batch, today):
-    """A unit member: the plan to write or revise, comments to answer, progress
-    reports due, mid-term/acceptance material to submit or revise."""
+    """A unit member: what the unit owes (outstanding.owed_by_units: the plan to
+    write or revise, progress reports, mid-term/acceptance material) and the
+    comments on its plan to answer."""
     unit = user.unit
     if not batch.units.filter(pk=unit.pk).exists():
         return []
-    label = unit.label
-    items = _plan_items(unit, batch, today, label)
-    items += _report_items(unit, batch, today, label)
-    items += _material_items(unit, batch, today, label)
-    return items
-
-
-def _plan_items(unit, batch, today, label):
-    plan = (
-        Plan.objects.filter(batch=batch, unit=unit)
-        .annotate(
-            open_comments=Count(
-                "comments",
-                filter=Q(comments__answer="", comments__is_addressed=False)
-                & ~Q(comments__author__role=User.Role.UNIT),
-            )
-        )
-        .first()
-    )
-    items = []
-    url = reverse("plans:detail", args=[unit.slug])
-    if plan is None or plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED):
-        returned = plan is not None and plan.status == PlanStatus.RETURNED
-        items.append(
-            Item(
-                kind="plan.revise" if returned else "plan.submit",
-                title=(
-                    _("Revise and resubmit the implementation plan")
-                    if returned
-                    else _("Finish and submit the implementation plan")
-                ),
-                url=url if plan else reverse("plans:mine"),
-                due=due_date(batch=batch, unit=unit, kind=DeadlineKind.PLAN),
-                unit=label,
-                today=today,
-            )
-        )
-    if plan is not None and plan.open_comments:
-        items.append(
-            Item(
-                kind="plan.comments",
-                title=ngettext(
-                    "Answer %(count)s comment on the implementation plan",
-                    "Answer %(count)s comments on the implementation plan",
-                    plan.open_comments,
-                )
-                % {"count": plan.open_comments},
-                url=f"{url}#comments",
-                unit=label,
-                today=today,
-            )
-        )
-    return items
-
-
-def _report_items(unit, batch, today, label):
-    periods = [
-        period
-        for period in progress.report_periods(batch)
-        if period.has_started(today) and (period.due - today).days <= REPORT_HORIZON
+    items = [
+        item
+        for owed in owed_by_units(batch=batch, units=[unit], today=today)
+        if (item := _owed_item(owed, today)) is not None
     ]
-    if not periods:
-        return []
-    submitted = set(
-        unit.progress_reports.filter(
-            batch=batch,
-            status=progress.Status.SUBMITTED,
-            period_start__in=[period.start for period in periods],
-        ).values_list("period_start", flat=True)
-    )
-    return [
-        Item(
+    return items + _comment_items(unit, batch, today)
+
+
+def _owed_item(owed, today):
+    """The to-do item of something the unit owes; None for a report not yet
+    within REPORT_HORIZON days of its due day."""
+    unit = owed.unit
+    if owed.kind == ReminderKind.PLAN:
+        return Item(
+            kind="plan.revise" if owed.returned else "plan.submit",
+            title=(
+                _("Revise and resubmit the implementation plan")
+                if owed.returned
+                else _("Finish and submit the implementation plan")
+            ),
+            url=(
+                reverse("plans:detail", args=[unit.slug])
+                if owed.returned
+                else reverse("plans:mine")
+            ),
+            due=owed.due,
+            unit=unit.label,
+            today=today,
+        )
+    if owed.kind == ReminderKind.REPORT:
+        if (owed.due - today).days > REPORT_HORIZON:
+            return None
+        period = owed.period
+        return Item(
             kind="report.submit",
             title=_("Submit the progress report for %(start)s – %(end)s")
             % {"start": period.start.isoformat(), "end": period.end.isoformat()},
             url=reverse("milestones:progress_report", args=[unit.slug, period.key]),
-            due=period.due,
-            unit=label,
+            due=owed.due,
+            unit=unit.label,
             today=today,
         )
-        for period in periods
-        if period.start not in submitted
-    ]
+    kind = owed.check_kind
+    names = {"what": kind.label}
+    return Item(
+        kind=f"{kind}.revise" if owed.returned else f"{kind}.submit",
+        title=(
+            _("Revise and resubmit the returned %(what)s material") % names
+            if owed.returned
+            else _("Submit the %(what)s material") % names
+        ),
+        url=reverse("milestones:check_detail", args=[kind, unit.slug]),
+        due=owed.due,
+        unit=unit.label,
+        today=today,
+    )
 
 
-def _material_items(unit, batch, today, label):
-    """Material to submit once its window opened (overdue after the due date),
-    or to revise after the office returned it. The window is checks.window's."""
-    materials = {
-        m.kind: m for m in CheckMaterial.objects.filter(batch=batch, unit=unit)
-    }
-    items = []
-    for kind in CheckKind:
-        material = materials.get(kind)
-        status = material.status if material else CheckMaterial.Status.DRAFT
-        opens, due = checks.window(batch=batch, unit=unit, kind=kind)
-        returned = status == CheckMaterial.Status.RETURNED
-        if not returned and not (
-            status == CheckMaterial.Status.DRAFT and opens <= today
-        ):
-            continue
-        names = {"what": kind.label}
-        items.append(
-            Item(
-                kind=f"{kind}.revise" if returned else f"{kind}.submit",
-                title=(
-                    _("Revise and resubmit the returned %(what)s material") % names
-                    if returned
-                    else _("Submit the %(what)s material") % names
-                ),
-                url=reverse("milestones:check_detail", args=[kind, unit.slug]),
-                due=due,
-                unit=label,
-                today=today,
+def _comment_items(unit, batch, today):
+    """Reviewers' comments on the unit's plan still waiting for its answer."""
+    open_comments = PlanComment.objects.filter(
+        plan__batch=batch, plan__unit=unit, answer="", is_addressed=False
+    ).exclude(author__role=User.Role.UNIT)
+    count = open_comments.count()
+    if not count:
+        return []
+    return [
+        Item(
+            kind="plan.comments",
+            title=ngettext(
+                "Answer %(count)s comment on the implementation plan",
+                "Answer %(count)s comments on the implementation plan",
+                count,
             )
+            % {"count": count},
+            url=reverse("plans:detail", args=[unit.slug]) + "#comments",
+            unit=unit.label,
+            today=today,
         )
-    return items
+    ]
 
 
 # ------------------------------------------------------------------ experts
 
 
 def expert_items(user, *, batch, today):
-    """An expert: assignments in open rounds without a submitted score sheet."""
-    assignments = (
-        Assignment.objects.filter(
-            expert=user,
-            submission__is_current=True,
-            submission__round__opens_on__lte=today,
-            submission__round__closes_on__gte=today,
-        )
-        .exclude(sheet__status=SheetStatus.SUBMITTED)
-        .select_related("submission__round", "submission__unit")
-    )
+    """An expert: the score sheets it owes (outstanding.sheets_owed)."""
     return [
         Item(
             kind="sheet.score",
             title=_("Score %(unit)s in “%(round)s”")
-            % {"unit": a.submission.unit.label, "round": a.submission.round.title},
-            url=reverse("reviews:assignment", args=[a.pk]),
-            due=a.submission.round.closes_on,
-            unit=a.submission.unit.label,
+            % {
+                "unit": owed.unit.label,
+                "round": owed.assignment.submission.round.title,
+            },
+            url=reverse("reviews:assignment", args=[owed.assignment.pk]),
+            due=owed.due,
+            unit=owed.unit.label,
             today=today,
         )
-        for a in assignments
+        for owed in sheets_owed(batch=batch, today=today, expert=user)
     ]
 
 
 # ------------------------------------------------------------------ office
-
-
-def decisions_pending(batch):
-    """Current submissions of the batch whose assigned experts have all
-    submitted their sheets and that have no decision yet. One query."""
-    return (
-        ReviewSubmission.objects.filter(
-            round__batch=batch, is_current=True, decision__isnull=True
-        )
-        .annotate(
-            assigned=Count("assignments", distinct=True),
-            scored=Count(
-                "assignments",
-                filter=Q(assignments__sheet__status=SheetStatus.SUBMITTED),
-                distinct=True,
-            ),
-            last_sheet=Max("assignments__sheet__submitted_at"),
-        )
-        .filter(assigned__gt=0, scored=F("assigned"))
-        .select_related("round", "unit")
-        .order_by("round__closes_on", "unit__order")
-    )
 
 
 def office_items(user, *, batch, today):

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from milestones import checks
-from milestones.models import CheckKind, CheckMaterial, CheckResult
-from milestones.reminders import units_with_outstanding
-from pilots.models import Batch, DeadlineKind, Notification
+from milestones.models import CheckKind, CheckMaterial, CheckResult, ReminderKind
+from milestones.outstanding import owed_by_units
+from pilots.models import Batch, Notification
 from reviews.models import Submission
 from tests.milestones.checks_builders import (
     MIDTERM_DAY,
@@ -77,21 +77,39 @@ def test_rejected_material_fails_with_a_result_and_a_notice(
     ]
 
 
+def _owing_material(batch, kind, today):
+    units = list(batch.units.all())
+    return {
+        owed.unit.pk
+        for owed in owed_by_units(batch=batch, units=units, today=today, kinds=[kind])
+    }
+
+
 @time_machine.travel(MIDTERM_DAY, tick=False)
-def test_reminders_skip_units_that_submitted_material_in_one_query(
-    plan, zhejiang, fujian, unit_user
+def test_material_owed_only_by_units_with_an_approved_plan_not_submitted(
+    plan, zhejiang, fujian, other_unit_user, office_user
 ):
     batch = Batch.objects.current()
+    today = datetime.date(2021, 3, 1)
+    assert _owing_material(batch, ReminderKind.MIDTERM, today) == {zhejiang.pk}
+    fujian_plan = approved_plan(fujian, other_unit_user, office_user)
     checks.material_for(batch=batch, unit=fujian, kind=CheckKind.MIDTERM).save()
-    submitted_material(zhejiang, unit_user, plan)
+    submitted_material(zhejiang, other_unit_user, plan)
 
     with CaptureQueriesContext(connection) as queries:
-        owing = units_with_outstanding(DeadlineKind.MIDTERM, batch)
+        owing = _owing_material(batch, ReminderKind.MIDTERM, today)
 
-    assert len(queries) == 1
-    assert zhejiang.pk not in owing and fujian.pk in owing
-    assert len(owing) == batch.units.count() - 1
-    assert zhejiang.pk in units_with_outstanding(DeadlineKind.ACCEPTANCE, batch)
+    # Units; plans, extensions, materials.
+    assert len(queries) == 4
+    assert owing == {fujian.pk}
+    # The acceptance window opens the day after the mid-term window closes.
+    assert _owing_material(batch, ReminderKind.ACCEPTANCE, today) == set()
+    after = datetime.date(2021, 7, 1)
+    assert _owing_material(batch, ReminderKind.ACCEPTANCE, after) == {
+        zhejiang.pk,
+        fujian.pk,
+    }
+    assert fujian_plan.status == "approved"
 
 
 def test_material_lateness_switches_at_local_midnight(

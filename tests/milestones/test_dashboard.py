@@ -152,8 +152,9 @@ def test_dashboard_matrix_puts_overdue_units_first_and_says_states_in_words(
     html = html_of(client, office_user)
     rows = matrix_rows(html)
     assert len(rows) == 11
-    # Every unit but Zhejiang owes its plan and both reports: overdue first; the
-    # units keep their order among equals, Zhejiang (one fewer overdue) comes last.
+    # Every unit but Zhejiang owes its plan (and, without an approved plan, no
+    # report): overdue first; the units keep their order among equals, Zhejiang
+    # (nothing overdue) comes last.
     assert rows[-1][0] == "浙江省"
     assert rows[0][0] == "长江委"
     assert rows[-1][1] == [
@@ -168,7 +169,7 @@ def test_dashboard_matrix_puts_overdue_units_first_and_says_states_in_words(
     assert fujian_row[:3] == [
         ("overdue", "已逾期：截止 2020-04-15"),
         ("none", "未提交"),
-        ("overdue", "2 期中 0 期按时 · 2 期逾期未交"),
+        ("none", "尚无批准的实施方案"),
     ]
     assert 'class="dash-row-overdue"' in html
     # Each cell opens the page behind it.
@@ -223,9 +224,10 @@ def test_dashboard_late_plan_returned_plan_and_checks(
         ("done", "授牌 2022-03-01"),
     ]
     assert rows["福建省"][1] == ("failed", "未通过")
+    # Fujian's plan was rejected: it owes no acceptance material.
     assert rows["福建省"][3:5] == [
         ("in_review", "已提交，评审中"),
-        ("overdue", "已逾期：截止 2021-12-31"),
+        ("none", "尚无批准的实施方案"),
     ]
 
 
@@ -259,6 +261,8 @@ def test_dashboard_totals_link_to_the_units_behind_them(
 
 
 def test_units_list_owing_a_report_period(client, frozen, office_user, zhejiang):
+    for unit in Batch.objects.current().units.all():
+        plan(unit, office_user, status=Status.APPROVED)
     report(zhejiang, office_user, Q3)
     html = html_of(
         client, office_user, "milestones:office_units", "?owing=report:2020-07-01"

@@ -8,15 +8,17 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from milestones.models import ProgressReport, ReportingSchedule
+from milestones.models import ProgressReport, ReminderKind, ReportingSchedule
+from milestones.outstanding import owed_by_units
 from milestones.progress import (
     Period,
     ReportStatus,
-    overdue_reports,
     report_periods,
     report_status,
 )
 from pilots.models import Batch
+from plans.models import Plan
+from plans.models import Status as PlanStatus
 from tests.conftest import client_for
 from tests.milestones.progress_builders import make_report, report_post
 
@@ -105,13 +107,31 @@ def test_report_status_submitted_and_late():
 
 
 def test_overdue_reports_at_edges_of_due_day(batch, zhejiang, fujian):
+    # Reports are owed by units with an approved plan (milestones.outstanding).
+    Plan.objects.bulk_create(
+        Plan(batch=batch, unit=unit, status=PlanStatus.APPROVED)
+        for unit in batch.units.all()
+    )
     make_report(fujian, D(2020, 4, 1))
     make_report(zhejiang, D(2020, 4, 1), status="draft")
 
+    def overdue():
+        today = _today()
+        return [
+            (owed.unit, owed.period)
+            for owed in owed_by_units(
+                batch=batch,
+                units=list(batch.units.all()),
+                today=today,
+                kinds=[ReminderKind.REPORT],
+            )
+            if owed.is_overdue(today)
+        ]
+
     with time_machine.travel(local(2020, 7, 10, 23, 59, 59), tick=False):
-        before = overdue_reports(batch, today=_today())
+        before = overdue()
     with time_machine.travel(local(2020, 7, 11, 0, 0, 0), tick=False):
-        after = overdue_reports(batch, today=_today())
+        after = overdue()
 
     assert before == []
     overdue_units = {unit.slug for unit, period in after}

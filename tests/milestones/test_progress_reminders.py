@@ -11,7 +11,9 @@ from django.urls import reverse
 from milestones.models import ReminderKind, ReminderRule, SentReminder
 from milestones.reminders import send_report_reminders
 from milestones.tasks import send_due_reminders_task
-from pilots.models import Notification, OutboxEmail, PilotUnit, User
+from pilots.models import Batch, Notification, OutboxEmail, PilotUnit, User
+from plans.models import Plan
+from plans.models import Status as PlanStatus
 from tests.conftest import make_user
 from tests.milestones.progress_builders import make_report
 
@@ -21,6 +23,16 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 D = datetime.date
 # The 2020 batch, quarterly by default: Q2 2020's report is due 2020-07-10.
 Q2 = D(2020, 4, 1)
+
+
+@pytest.fixture(autouse=True)
+def approved_plans(db):
+    """Every unit of the batch has an approved plan: only then does it owe reports."""
+    batch = Batch.objects.current()
+    Plan.objects.bulk_create(
+        Plan(batch=batch, unit=unit, status=PlanStatus.APPROVED)
+        for unit in batch.units.all()
+    )
 
 
 def usernames():
@@ -50,6 +62,16 @@ def test_report_reminder_reaches_members_of_units_not_submitted(
     )
     assert list(OutboxEmail.objects.values_list("to", flat=True)) == [unit_user.email]
     assert SentReminder.objects.get().key == "2020-04-01"
+
+
+@pytest.mark.parametrize("status", ["submitted", "returned", "rejected"])
+def test_report_reminder_none_without_an_approved_plan(
+    unit_user, other_unit_user, status
+):
+    Plan.objects.filter(unit=other_unit_user.unit).update(status=status)
+
+    assert send_report_reminders(today=D(2020, 7, 3)) == 1
+    assert usernames() == ["zhejiang-member"]
 
 
 def test_report_reminder_draft_still_reminded(unit_user, zhejiang):
@@ -122,12 +144,15 @@ def test_report_reminder_query_count_constant(django_assert_num_queries):
     units = list(PilotUnit.objects.order_by("order"))
     for unit in units[:2]:
         make_user(f"small-{unit.slug}", User.Role.UNIT, unit=unit)
-    with django_assert_num_queries(10):
+    # Batch, rules, members with their units; the units' plans, the reporting
+    # schedule, the submitted reports (milestones.outstanding); then deliver:
+    # savepoint, SentReminder, Notification, OutboxEmail, release.
+    with django_assert_num_queries(11):
         small = send_report_reminders(today=D(2020, 7, 3))
     for unit in units:
         for n in range(3):
             make_user(f"large-{unit.slug}-{n}", User.Role.UNIT, unit=unit)
     make_report(units[0], Q2)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         large = send_report_reminders(today=D(2020, 7, 9))
     assert (small, large) == (2, 3 * 10 + 1)

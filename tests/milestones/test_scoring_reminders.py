@@ -9,7 +9,14 @@ from milestones.models import ReminderKind, ReminderRule, SentReminder
 from milestones.scoring_reminders import send_scoring_reminders
 from milestones.tasks import send_due_reminders_task
 from pilots.models import Batch, Notification, OutboxEmail, PilotUnit
-from reviews.models import Assignment, Round, ScoreSheet, SheetStatus, Submission
+from reviews.models import (
+    Assignment,
+    ConflictDeclaration,
+    Round,
+    ScoreSheet,
+    SheetStatus,
+    Submission,
+)
 from tests.conftest import make_user
 from tests.reviews.builders import expert
 
@@ -81,11 +88,12 @@ def test_scoring_reminders_on_the_rule_days_only(office_user, expert_user, zheji
     for day in range(5, 14):
         today = datetime.date(2020, 6, day)
         sent[day] = send_scoring_reminders(today=today)
-    assert sent == {5: 0, 6: 0, 7: 1, 8: 0, 9: 1, 10: 0, 11: 1, 12: 0, 13: 0}
+    # After the closing day the sheet is locked: it is no longer owed, so the
+    # overdue rule (-1) has nothing to remind of.
+    assert sent == {5: 0, 6: 0, 7: 1, 8: 0, 9: 1, 10: 0, 11: 0, 12: 0, 13: 0}
     assert [n.title for n in Notification.objects.order_by("pk")] == [
         "浙江省水利厅的评审打分将于2020-06-10截止（还有3天）",
         "浙江省水利厅的评审打分将于2020-06-10截止（还有1天）",
-        "浙江省水利厅的评审打分已逾期（截止日期2020-06-10）",
     ]
 
 
@@ -93,6 +101,16 @@ def test_scoring_reminders_none_for_submitted_sheet(office_user, expert_user, zh
     _assign(_round(office_user), zhejiang, expert_user, office_user, sheet="submitted")
     assert send_scoring_reminders(today=datetime.date(2020, 6, 9)) == 0
     assert Notification.objects.count() == 0
+
+
+def test_scoring_reminders_none_after_a_declared_conflict(
+    office_user, expert_user, zhejiang
+):
+    assignment = _assign(_round(office_user), zhejiang, expert_user, office_user)
+    ConflictDeclaration.objects.create(
+        submission=assignment.submission, expert=expert_user, reason="曾参与编制"
+    )
+    assert send_scoring_reminders(today=datetime.date(2020, 6, 9)) == 0
 
 
 def test_scoring_reminders_none_for_round_not_yet_open(
