@@ -34,9 +34,8 @@ from django.utils.translation import ngettext
 
 from milestones.models import CheckKind, CheckResult
 from milestones.todo import Item
-from pilots.messaging import notify, queue_email
-from pilots.models import User
 
+from . import messages
 from .cache import invalidate
 from .models import PublicMessage, PublicNotice
 
@@ -157,10 +156,6 @@ def flood_refusal(*, client, now=None):
 # ------------------------------------------------------------------ writing
 
 
-def office_users():
-    return list(User.objects.filter(role=User.Role.OFFICE, is_active=True))
-
-
 def submit_message(*, data, client):
     """Store a screened message and tell the office (in the portal and by e-mail,
     on commit). `data`: the form's cleaned fields."""
@@ -175,16 +170,7 @@ def submit_message(*, data, client):
             body=data["body"],
             client_hash=client,
         )
-        with translation.override(settings.LANGUAGE_CODE):
-            notify(
-                recipients=office_users(),
-                kind="public_message.received",
-                title=_("New message from the public: %(subject)s")
-                % {"subject": message.subject},
-                body=_("%(kind)s received; it waits for moderation.")
-                % {"kind": message.get_kind_display()},
-                url=reverse("column:message_moderate", args=[message.pk]),
-            )
+        messages.public_message_received(message=message)
     return message
 
 
@@ -215,30 +201,11 @@ def moderate(*, message, to_status, answer, by, now=None):
                 _("Someone else moderated this message first; here is what they did.")
             )
         if to_status == Status.ANSWERED:
-            _queue_answer_email(message, answer)
+            messages.public_message_answer(message=message, answer=answer)
         transaction.on_commit(invalidate)
     invalidate()
     message.refresh_from_db()
     return message
-
-
-def _queue_answer_email(message, answer):
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Answer to your message “%(subject)s”") % {
-            "subject": message.subject
-        }
-        body = _(
-            "Dear %(name)s,\n\nthank you for your message of %(date)s:\n\n"
-            "%(body)s\n\nOur answer:\n\n%(answer)s\n\n"
-            "Programme office of the smart-water pilot programme, "
-            "Ministry of Water Resources"
-        ) % {
-            "name": message.name,
-            "date": timezone.localtime(message.created_at).date().isoformat(),
-            "body": message.body,
-            "answer": answer,
-        }
-    queue_email(to=message.email, subject=subject, body=body)
 
 
 # ------------------------------------------------------------------ notices

@@ -15,21 +15,18 @@ Each writes a history row, whose save also drops the public page cache (the
 `update()` itself sends no signal).
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pilots.files import stored_upload
 from pilots.history import record
-from pilots.messaging import notify
-from pilots.models import User
 from pilots.permissions import can_view_unit_private, is_member_of
 
+from . import messages
 from .models import Achievement, AchievementFile
 
 
@@ -188,37 +185,12 @@ def _transition(achievement, action, *, user, **values):
     record(achievement, from_state=before, to_state=state_of(achievement), by=user)
 
 
-def _unit_members(unit):
-    return User.objects.filter(role=User.Role.UNIT, unit=unit, is_active=True)
-
-
-def _tell_unit(achievement, kind, title, body):
-    notify(
-        recipients=list(_unit_members(achievement.unit)),
-        kind=kind,
-        title=title,
-        body=body,
-        url=reverse("milestones:achievement_detail", args=[achievement.pk]),
-        dedupe_key=(
-            f"achievement:{achievement.pk}:{kind}:{achievement.updated_at.isoformat()}"
-        ),
-    )
-
-
 @transaction.atomic
 def publish(*, achievement, user):
     """Show it in the public column. Side effects: the public pages' cache is
     dropped; the unit's members are notified."""
     _transition(achievement, "publish", user=user, published_at=timezone.now())
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Your achievement “%(title)s” was published") % {
-            "title": achievement.title
-        }
-        body = _(
-            "The programme office published it in the progress column; "
-            "its files can now be downloaded by anyone."
-        )
-    _tell_unit(achievement, "achievement_published", title, body)
+    messages.achievement_published(achievement=achievement)
 
 
 @transaction.atomic
@@ -248,15 +220,7 @@ def recommend(*, achievement, recommendation, user):
         recommended_at=now,
         recommendation=recommendation,
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Your achievement “%(title)s” is recommended for promotion") % {
-            "title": achievement.title
-        }
-        body = _(
-            "The programme office recommends it as a result that can be copied "
-            "and promoted: %(recommendation)s"
-        ) % {"recommendation": recommendation}
-    _tell_unit(achievement, "achievement_recommended", title, body)
+    messages.achievement_recommended(achievement=achievement)
 
 
 @transaction.atomic

@@ -12,21 +12,19 @@ writes a material's status, always by a conditional update.
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilots.deadlines import days_late, due_date, due_dates
 from pilots.files import stored_upload
-from pilots.messaging import notify
-from pilots.models import DeadlineKind, User
+from pilots.models import DeadlineKind
 from pilots.permissions import can_view_unit_private, is_member_of
 from plans.models import Plan
 from plans.models import Status as PlanStatus
 from reviews import services as review_services
 from reviews.models import Assignment, Decision, Round, Submission
 
-from . import progress
+from . import messages, progress
 from .models import (
     CheckEvidence,
     CheckKind,
@@ -368,20 +366,7 @@ def submit_material(*, material, plan, user):
     )
     round_ = open_round(batch=material.batch, kind=material.kind, today=today)
     submission = _put_before_round(material, round_) if round_ else None
-    notify(
-        recipients=User.objects.filter(role=User.Role.OFFICE, is_active=True),
-        kind="check_submitted",
-        title=_("%(unit)s submitted its %(kind)s material")
-        % {"unit": material.unit.label, "kind": CheckKind(material.kind).label},
-        body=(
-            _("It is before the round “%(round)s”.") % {"round": round_.title}
-            if round_
-            else _("No review round is open: add it to a round when one opens.")
-        ),
-        url=reverse(
-            "milestones:check_detail", args=[material.kind, material.unit.slug]
-        ),
-    )
+    messages.check_submitted(material=material, round_=round_)
     return submission
 
 
@@ -427,10 +412,6 @@ def remove_evidence(*, evidence, plan):
     _check_writable(evidence.material, plan)
     evidence.file.delete(save=False)
     evidence.delete()
-
-
-def _unit_members(unit_id):
-    return list(User.objects.filter(role=User.Role.UNIT, unit=unit_id, is_active=True))
 
 
 @transaction.atomic
@@ -486,21 +467,7 @@ def record_result(*, submission, decision):
                 TaskAcceptance(result=result, task=task, passed=result.passed)
                 for task in material.unit.tasks.all()
             )
-    notify(
-        recipients=_unit_members(material.unit_id),
-        kind="check_decision",
-        title=_("%(kind)s: %(status)s")
-        % {"kind": CheckKind(material.kind).label, "status": Status(to).label},
-        body=_("The office decided on your %(kind)s material: %(outcome)s. %(opinion)s")
-        % {
-            "kind": CheckKind(material.kind).label,
-            "outcome": decision.get_outcome_display(),
-            "opinion": decision.opinion,
-        },
-        url=reverse(
-            "milestones:check_detail", args=[material.kind, material.unit.slug]
-        ),
-    )
+    messages.check_decision(material=material, decision=decision)
 
 
 @transaction.atomic
@@ -533,13 +500,7 @@ def record_plaque(*, batch, unit, awarded_on, note, user):
         raise CheckError(
             _("The plaque was recorded meanwhile; reload the page.")
         ) from None
-    notify(
-        recipients=_unit_members(unit.pk),
-        kind="check_plaque",
-        title=_("Plaque awarded on %(date)s") % {"date": f"{awarded_on:%Y-%m-%d}"},
-        body=note,
-        url=reverse("milestones:check_detail", args=[CheckKind.ACCEPTANCE, unit.slug]),
-    )
+    messages.check_plaque(plaque=plaque)
     return plaque
 
 

@@ -91,12 +91,12 @@ DEMO = [
 
 
 def _author(unit, office):
-    member = User.objects.filter(role=User.Role.UNIT, unit=unit).order_by("pk").first()
+    member = User.objects.members_of(unit).order_by("pk").first()
     return member or office
 
 
 def seed(batch, stdout):
-    office = User.objects.filter(role=User.Role.OFFICE).order_by("pk").first()
+    office = User.objects.office().order_by("pk").first()
     if office is None:
         stdout.write("milestones: no office account, demo achievements skipped")
         return

@@ -36,7 +36,7 @@ def seed(batch, stdout):
 
 def _seed_unit(batch, plan, periods, index, today):
     unit = plan.unit
-    member = User.objects.filter(role=User.Role.UNIT, unit=unit).first()
+    member = User.objects.members_of(unit).first()
     tasks = list(unit.tasks.all())
     items = plan_items(plan)
     existing = set(

@@ -10,18 +10,18 @@ pilots.messaging.notify, keyed by the ISO week, so a second run in the same week
 import dataclasses
 import datetime
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from pilots.messaging import notify
+from pilots.messaging import absolute_url, notify_all
 from pilots.models import Batch, Notification, User
 
+from . import messages
 from .models import ReminderKind
 from .outstanding import decisions_pending, owed_by_units, sheets_owed
+from .todo import decisions_pending
 
 # The digest's summary, in order: name -> label.
 SUMMARY = {
@@ -68,11 +68,6 @@ class Digest:
     def summary(self):
         """[(label, total, overdue)] in SUMMARY's order, zeros included."""
         return [(label, *self.counts[name]) for name, label in SUMMARY.items()]
-
-
-def _absolute(path):
-    """Links in the e-mail's text must be complete; PORTAL_URL is the portal."""
-    return settings.PORTAL_URL.rstrip("/") + path
 
 
 def outstanding(*, batch, today):
@@ -147,7 +142,8 @@ def outstanding(*, batch, today):
 
     for entry in by_unit.values():
         entry.lines = [
-            dataclasses.replace(line, url=_absolute(line.url)) for line in entry.lines
+            dataclasses.replace(line, url=absolute_url(line.url))
+            for line in entry.lines
         ]
     return Digest(
         batch=batch,
@@ -175,23 +171,22 @@ def send_weekly_digest(today=None):
         return 0
     key = week_key(today)
     recipients = list(
-        User.objects.filter(role=User.Role.OFFICE, is_active=True).exclude(
+        User.objects.office().exclude(
             pk__in=Notification.objects.filter(dedupe_key=key).values("recipient_id")
         )
     )
     if not recipients:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        digest = outstanding(batch=batch, today=today)
-        context = {"digest": digest, "year_week": key.removeprefix("digest:")}
-        title = " ".join(render_to_string("emails/digest_subject.txt", context).split())
-        body = render_to_string("emails/digest_body.txt", context).strip()
-    notify(
-        recipients=recipients,
-        kind="digest.weekly",
-        title=title,
-        body=body,
-        url=reverse("column:todo"),
-        dedupe_key=key,
-    )
+    by_language = {}
+    for user in recipients:
+        by_language.setdefault(user.language, []).append(user)
+    # The digest's lines are worded while it is built: once per language read.
+    messages_ = []
+    for language, users in by_language.items():
+        with translation.override(language):
+            digest = outstanding(batch=batch, today=today)
+        messages_.append(
+            messages.weekly_digest(recipients=users, digest=digest, key=key)
+        )
+    notify_all(messages_)
     return len(recipients)

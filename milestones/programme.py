@@ -8,16 +8,13 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.template import Context, Template
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from pilots.deadlines import due_date
-from pilots.messaging import notify
-from pilots.models import DeadlineKind, Extension, User
+from pilots.models import DeadlineKind, Extension
 from plans import services as plan_services
 
+from . import messages
 from .models import ReminderRule
 from .reminders import message_context
 
@@ -45,10 +42,6 @@ def update_timeline(*, batch, dates):
 # ------------------------------------------------------------------ extensions
 
 
-def _unit_members(unit):
-    return list(User.objects.filter(role=User.Role.UNIT, unit=unit, is_active=True))
-
-
 @transaction.atomic
 def grant_extension(*, batch, unit, kind, due, reason, user):
     """Grant or change one unit's extension of one deadline.
@@ -67,20 +60,7 @@ def grant_extension(*, batch, unit, kind, due, reason, user):
         kind=kind,
         defaults={"due": due, "reason": reason, "granted_by": user},
     )
-    label = DeadlineKind(kind).label
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Your deadline for %(deadline)s was extended") % {"deadline": label}
-        body = _("The new due date is %(due)s.") % {"due": date_format(due, "Y-m-d")}
-        if reason.strip():
-            body += "\n\n" + _("Reason: %(reason)s") % {"reason": reason.strip()}
-    notify(
-        recipients=_unit_members(unit),
-        kind="extension",
-        title=title,
-        body=body,
-        url=reverse("milestones:timeline"),
-        dedupe_key=f"extension:{extension.pk}:{due}",
-    )
+    messages.extension_granted(extension=extension)
     return extension
 
 
@@ -90,20 +70,7 @@ def remove_extension(*, extension):
     batch, unit, kind = extension.batch, extension.unit, extension.kind
     extension.delete()
     due = due_date(batch=batch, unit=unit, kind=kind)
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Your extension for %(deadline)s was withdrawn") % {
-            "deadline": DeadlineKind(kind).label
-        }
-        body = _("The due date is again the programme's date, %(due)s.") % {
-            "due": date_format(due, "Y-m-d")
-        }
-    notify(
-        recipients=_unit_members(unit),
-        kind="extension_removed",
-        title=title,
-        body=body,
-        url=reverse("milestones:timeline"),
-    )
+    messages.extension_removed(unit=unit, kind=kind, due=due)
 
 
 # ------------------------------------------------------------------ reminder rules

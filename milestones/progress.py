@@ -15,21 +15,20 @@ import calendar
 import dataclasses
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pilots.deadlines import days_late
-from pilots.messaging import notify
-from pilots.models import Task, User
+from pilots.models import Task
 from pilots.permissions import is_member_of, supervises
 from plans.models import Plan
 from plans.models import Status as PlanStatus
 
+from . import messages
 from .models import (
     ChecklistEntry,
     ItemState,
@@ -448,42 +447,8 @@ def submit_report(*, report, user, now=None):
     if not changed:
         raise ReportError(_("Someone else submitted this report first."))
     report.refresh_from_db()
-    _notify_submitted(report)
+    messages.progress_submitted(report=report)
     return report
-
-
-def _notify_submitted(report):
-    unit = report.unit
-    departments = User.objects.filter(
-        role=User.Role.DEPARTMENT,
-        is_active=True,
-        department__business_domains__tasks__unit=unit,
-    )
-    office = User.objects.filter(role=User.Role.OFFICE, is_active=True)
-    recipients = list(office) + list(departments.distinct())
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Progress report submitted: %(unit)s, %(start)s – %(end)s") % {
-            "unit": unit.label,
-            "start": report.period_start.isoformat(),
-            "end": report.period_end.isoformat(),
-        }
-        body = (
-            _("%(days)s days late.") % {"days": report.days_late}
-            if report.is_late
-            else _("Submitted on time.")
-        )
-        title, body = str(title), str(body)
-    notify(
-        recipients=recipients,
-        kind="progress_submitted",
-        title=title,
-        body=body,
-        url=reverse(
-            "milestones:progress_report",
-            args=[unit.slug, report.period_start.isoformat()],
-        ),
-        dedupe_key=f"progress_submitted:{report.pk}",
-    )
 
 
 def set_schedule(*, batch, cadence, grace_days):

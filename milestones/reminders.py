@@ -20,13 +20,12 @@ daily task (tasks.py) calls each scan.
 import dataclasses
 import datetime
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from pilots.messaging import Message, notify_all
+from pilots.messaging import WrittenMessage, notify_all
 from pilots.models import Batch, User
 
 from .models import ReminderKind, ReminderRule, SentReminder
@@ -66,9 +65,7 @@ def send_due_reminders(*, today=None):
     if not hits:
         return 0
     members = {}
-    for user in User.objects.filter(
-        role=User.Role.UNIT,
-        is_active=True,
+    for user in User.objects.unit_members().filter(
         unit__in=[owed.unit for _rule, owed in hits],
     ):
         members.setdefault(user.unit_id, []).append(user)
@@ -172,8 +169,11 @@ def message_context(*, kind, unit_label, batch_label, due, today):
 
 class _Texts:
     """Renders reminder messages for one scan. A national scan sends thousands:
-    each rule's templates are compiled once, each unit's text rendered once for
-    all its members, and the default link reversed once."""
+    each rule's templates are compiled once, each unit's text rendered once per
+    language for all its members, and the default link reversed once.
+
+    The rule's words are the office's own; rendered in the recipient's language,
+    the names, labels and dates it puts in follow that language."""
 
     def __init__(self, batch, today):
         self.batch, self.today = batch, today
@@ -187,11 +187,11 @@ class _Texts:
             self.templates[key] = (Template(rule.subject), Template(rule.body))
         return self.templates[key]
 
-    def _render(self, rule, unit, due):
-        key = (rule.pk, unit.pk, due)
+    def _render(self, rule, unit, due, language):
+        key = (rule.pk, unit.pk, due, language)
         if key not in self.rendered:
             subject, body = self._compiled(rule)
-            with translation.override(settings.LANGUAGE_CODE):
+            with translation.override(language):
                 context = Context(
                     message_context(
                         kind=rule.kind,
@@ -209,11 +209,11 @@ class _Texts:
         return self.rendered[key]
 
     def message(self, reminder):
-        rule, unit = reminder.rule, reminder.unit
-        title, body = self._render(rule, unit, reminder.due)
+        rule, unit, user = reminder.rule, reminder.unit, reminder.user
+        title, body = self._render(rule, unit, reminder.due, user.language)
         key = f"{reminder.key}:" if reminder.key else ""
-        return Message(
-            recipients=[reminder.user],
+        return WrittenMessage(
+            recipients=[user],
             kind=f"reminder.{rule.kind}",
             title=title,
             body=body,
@@ -245,9 +245,9 @@ def send_report_reminders(today=None):
     if not rules:
         return 0
     members, units = {}, {}
-    for user in User.objects.filter(
-        role=User.Role.UNIT, is_active=True, unit__batches=batch
-    ).select_related("unit"):
+    for user in (
+        User.objects.unit_members().filter(unit__batches=batch).select_related("unit")
+    ):
         members.setdefault(user.unit_id, []).append(user)
         units[user.unit_id] = user.unit
     hits = [

@@ -34,6 +34,7 @@ class UserAdmin(DjangoUserAdmin):
                     "expertise",
                     "affiliation",
                     "phone",
+                    "language",
                 )
             },
         ),

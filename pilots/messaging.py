@@ -4,6 +4,13 @@
 notification and the outgoing e-mail in the caller's transaction, and asks Celery to
 drain the outbox once that transaction commits. The database row is the queue: if
 Redis is down or the message is lost, the per-minute beat task sends it later.
+
+What a message says and to whom is one function per message, in the app it belongs
+to (plans/messages.py, reviews/messages.py, milestones/messages.py,
+column/messages.py): it picks the recipients (User.objects.office(), members_of(),
+…) and builds a `Message`. Its words are two templates, emails/<name>_subject.txt
+and emails/<name>_body.txt, rendered here for each recipient in their language
+(User.language, Chinese unless they chose otherwise), whoever caused the message.
 """
 
 import dataclasses
@@ -16,7 +23,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Notification, OutboxEmail
 
@@ -32,79 +39,121 @@ CLAIM_BATCH = 50
 DRAIN_TASK = "pilots.drain_outbox"
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(kw_only=True)
 class Message:
+    """One message to its recipients, each told in their own language.
+
+    name: the message, and its templates emails/<name>_subject.txt (the title)
+        and emails/<name>_body.txt, rendered with `context` in each recipient's
+        language (User.language); pass objects, not translated strings, so that
+        names and labels come out in that language too.
+    kind: a short machine name stored on the notification; by default `name`.
+    url: the path in the portal it links to, from reverse() ("" for none);
+        e-mails carry it as a full link under settings.PORTAL_URL.
+    dedupe_key: when given, a recipient gets this message at most once, ever
+        (the key is stored per recipient; a second call with it writes nothing).
+    email: also queue an e-mail to each recipient that has an address.
+    """
+
+    name: str
     recipients: list
-    kind: str
-    title: str
-    body: str
+    context: dict = dataclasses.field(default_factory=dict)
+    kind: str = ""
     url: str = ""
     dedupe_key: str | None = None
     email: bool = True
 
+    def texts(self, language):
+        """(title, body) in `language`."""
+        with translation.override(language):
+            title = render_to_string(f"emails/{self.name}_subject.txt", self.context)
+            body = render_to_string(f"emails/{self.name}_body.txt", self.context)
+        return " ".join(title.split()), body.strip()
 
-def notify(*, recipients, kind, title, body, url="", dedupe_key=None, email=True):
-    """Tell `recipients` (users) something, in the portal and by e-mail.
 
-    kind: a short machine name ("plan_submitted", "reminder.plan_due", ...).
-    title, body: plain text in the reader's language (already translated).
-    url: a path in the portal the notification links to ("" for none).
-    dedupe_key: when given, a recipient gets this message at most once, ever
-        (the key is stored per recipient; a second call with it writes nothing).
-    email: also queue an e-mail to each recipient that has an address.
+@dataclasses.dataclass(kw_only=True)
+class WrittenMessage(Message):
+    """A message whose words are already written: demo data, or a reminder that
+    says what the office wrote in its rule, rendered for its one recipient."""
+
+    name: str = "written"
+    title: str
+    body: str = ""
+
+    def texts(self, language):
+        return self.title, self.body
+
+
+def notify(message):
+    """Tell the message's recipients, in the portal and by e-mail.
 
     Must run inside the caller's transaction when it belongs to a state change:
     nothing is sent unless that transaction commits.
     """
-    notify_all([Message(list(recipients), kind, title, body, url, dedupe_key, email)])
+    notify_all([message])
 
 
 def notify_all(messages):
-    """Several `notify()` calls in two INSERTs, whatever the number of messages."""
+    """Several messages in two INSERTs, whatever their number. Each message is
+    rendered once per language among its recipients, not once per recipient."""
     notifications, emails = [], []
     for message in messages:
+        texts = {}
         for user in message.recipients:
-            key = message.dedupe_key
+            language = user.language
+            if language not in texts:
+                texts[language] = message.texts(language)
+            title, body = texts[language]
             notifications.append(
                 Notification(
                     recipient=user,
-                    kind=message.kind,
-                    title=message.title,
-                    body=message.body,
+                    kind=message.kind or message.name,
+                    title=title,
+                    body=body,
                     url=message.url,
-                    dedupe_key=key,
+                    dedupe_key=message.dedupe_key,
                 )
             )
             if message.email and user.email:
-                emails.append(_email_for(user, message))
+                emails.append(_email_for(user, message, title, body))
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     OutboxEmail.objects.bulk_create(emails, ignore_conflicts=True)
     if emails:
         transaction.on_commit(_enqueue_drain)
 
 
-def _email_for(user, message):
+def _email_for(user, message, title, body):
     context = {
         "user": user,
-        "title": message.title,
-        "body": message.body,
-        "link": _absolute(message.url),
+        "title": title,
+        "body": body,
+        "link": absolute_url(message.url),
     }
-    subject = render_to_string("emails/notification_subject.txt", context)
+    with translation.override(user.language):
+        subject = render_to_string("emails/notification_subject.txt", context)
+        text = render_to_string("emails/notification_body.txt", context)
+    key = message.dedupe_key
     return OutboxEmail(
         to=user.email,
         subject=" ".join(subject.split()),
-        body=render_to_string("emails/notification_body.txt", context),
-        dedupe_key=f"{message.dedupe_key}:{user.pk}" if message.dedupe_key else None,
+        body=text,
+        dedupe_key=f"{key}:{user.pk}" if key else None,
     )
 
 
-def _absolute(url):
-    """E-mails need full links; PORTAL_URL names the portal's address."""
+def absolute_url(url):
+    """A portal path as a full link: e-mails are read outside the portal, and
+    PORTAL_URL names its address."""
     if not url or "://" in url:
         return url
     base = settings.PORTAL_URL
     return base.rstrip("/") + url
+
+
+def set_language(*, user, language):
+    """The language the portal's messages reach `user` in from now on."""
+    type(user).objects.filter(pk=user.pk).update(language=language)
+    user.language = language
 
 
 def queue_email(*, to, subject, body):

@@ -250,12 +250,20 @@ class UserQuerySet(models.QuerySet):
     def office(self):
         return self.active().filter(role=User.Role.OFFICE)
 
+    def unit_members(self):
+        """The members of every unit; narrow with `.filter(unit__in=…)`."""
+        return self.active().filter(role=User.Role.UNIT)
+
     def members_of(self, unit):
         """A unit's members (`unit`: a PilotUnit or its id)."""
-        return self.active().filter(role=User.Role.UNIT, unit=unit)
+        return self.unit_members().filter(unit=unit)
 
     def experts(self):
         return self.active().filter(role=User.Role.EXPERT)
+
+    def department_members(self):
+        """The members of every business department."""
+        return self.active().filter(role=User.Role.DEPARTMENT)
 
     def supervising(self, unit):
         """The departments' members who supervise one of `unit`'s tasks."""
@@ -318,6 +326,13 @@ class User(AbstractUser):
         help_text=_("For experts: a unit they are tied to and so never review."),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(
+        _("language of messages"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The portal's notifications and e-mails reach this user in it."),
+    )
 
     objects = UserManager()
 
@@ -404,7 +419,7 @@ class Extension(models.Model):
 
 
 class Notification(models.Model):
-    """A message in a user's in-portal inbox. Written only by services.notify()."""
+    """A message in a user's in-portal inbox. Written only by messaging.notify()."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

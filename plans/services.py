@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from pilots.deadlines import days_late, due_date
 from pilots.models import DeadlineKind, Extension
 
-from . import notifications
+from . import messages
 from .models import (
     EDITABLE,
     TRANSITIONS,
@@ -335,7 +335,7 @@ def submit_plan(*, plan, expected, user):
         is_late=late > 0,
         days_late=late,
     )
-    notifications.plan_submitted(plan=plan, version=version)
+    messages.plan_submitted(plan=plan, version=version)
     return version
 
 
@@ -352,7 +352,7 @@ def return_plan(*, plan, expected, user, comment=""):
     transition = _transition(
         plan=plan, expected=expected, to=Status.RETURNED, user=user, comment=comment
     )
-    notifications.plan_decided(plan=plan, transition=transition)
+    messages.plan_decided(plan=plan, transition=transition)
 
 
 @transaction.atomic
@@ -360,7 +360,7 @@ def approve_plan(*, plan, expected, user, comment=""):
     transition = _transition(
         plan=plan, expected=expected, to=Status.APPROVED, user=user, comment=comment
     )
-    notifications.plan_decided(plan=plan, transition=transition)
+    messages.plan_decided(plan=plan, transition=transition)
 
 
 @transaction.atomic
@@ -368,7 +368,7 @@ def reject_plan(*, plan, expected, user, comment=""):
     transition = _transition(
         plan=plan, expected=expected, to=Status.REJECTED, user=user, comment=comment
     )
-    notifications.plan_decided(plan=plan, transition=transition)
+    messages.plan_decided(plan=plan, transition=transition)
 
 
 # ---------------------------------------------------------------- comments
@@ -384,7 +384,7 @@ def add_comment(*, plan, section, body, user):
         author=user,
         on_version=number or 0,
     )
-    notifications.comment_added(plan=plan, comment=comment)
+    messages.comment_added(plan=plan, comment=comment)
     return comment
 
 
@@ -408,7 +408,7 @@ def grant_extension(*, plan, due, reason, user):
         kind=DeadlineKind.PLAN,
         defaults={"due": due, "reason": reason, "granted_by": user},
     )
-    notifications.extension_granted(plan=plan, extension=extension)
+    messages.extension_granted(plan=plan, extension=extension)
     return extension
 
 

@@ -65,9 +65,7 @@ class CriterionForm(forms.ModelForm):
 
 
 def expert_choices():
-    return User.objects.filter(role=User.Role.EXPERT, is_active=True).order_by(
-        "full_name", "username"
-    )
+    return User.objects.experts().order_by("full_name", "username")
 
 
 class ExpertChoiceField(forms.ModelChoiceField):
@@ -279,8 +277,8 @@ class UnitReviewersForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = User.objects.filter(role=User.Role.OFFICE)
-        self.fields["guide"].queryset = User.objects.filter(role=User.Role.DEPARTMENT)
+        self.fields["contact"].queryset = User.objects.office()
+        self.fields["guide"].queryset = User.objects.department_members()
         self.fields["experts"].queryset = expert_choices()
 
     def clean_experts(self):

@@ -10,13 +10,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pilots.messaging import notify
 from pilots.models import User
 from plans import services as plan_services
 from plans.models import Plan, PlanVersion
 from plans.models import Status as PlanStatus
 
-from . import aggregation
+from . import aggregation, messages
 from .models import (
     Assignment,
     ConflictDeclaration,
@@ -121,10 +120,6 @@ def add_plan_submissions(*, round_):
 # ---------------------------------------------------------------- assigning
 
 
-def office_users():
-    return list(User.objects.filter(role=User.Role.OFFICE, is_active=True))
-
-
 @transaction.atomic
 def assign(*, submission, expert, user):
     if not expert.is_expert:
@@ -146,14 +141,7 @@ def assign(*, submission, expert, user):
             )
     except IntegrityError:
         raise ReviewError(_("This expert is already assigned.")) from None
-    notify(
-        recipients=[expert],
-        kind="review_assigned",
-        title=_("New review assignment"),
-        body=_("You are asked to review %(unit)s in “%(round)s”.")
-        % {"unit": submission.unit.label, "round": submission.round.title},
-        url=f"/reviews/assignments/{assignment.pk}/",
-    )
+    messages.review_assigned(assignment=assignment)
     return assignment
 
 
@@ -170,7 +158,7 @@ def suggest_experts(*, submission, responsible, count=3):
         load[expert_id] = load.get(expert_id, 0) + 1
     candidates = [
         e
-        for e in User.objects.filter(role=User.Role.EXPERT, is_active=True)
+        for e in User.objects.experts()
         if e.pk not in taken
         and e.pk not in conflicted
         and e.affiliation_id != submission.unit_id
@@ -204,14 +192,7 @@ def declare_conflict(*, assignment, reason):
         submission=submission, expert=expert, reason=reason
     )
     assignment.delete()
-    notify(
-        recipients=office_users(),
-        kind="review_conflict",
-        title=_("An expert declared a conflict of interest"),
-        body=_("%(expert)s will not review %(unit)s: %(reason)s")
-        % {"expert": expert, "unit": submission.unit.label, "reason": reason},
-        url=f"/reviews/submissions/{submission.pk}/",
-    )
+    messages.review_conflict(submission=submission, expert=expert, reason=reason)
 
 
 # ---------------------------------------------------------------- scoring
@@ -268,14 +249,7 @@ def reopen_sheet(*, sheet):
     ).update(status=SheetStatus.DRAFT, submitted_at=None)
     if not updated:
         raise ReviewError(_("This sheet is not submitted."))
-    notify(
-        recipients=[sheet.assignment.expert],
-        kind="review_reopened",
-        title=_("Your scores were reopened"),
-        body=_("The office reopened your scores for %(unit)s.")
-        % {"unit": sheet.assignment.submission.unit.label},
-        url=f"/reviews/assignments/{sheet.assignment_id}/",
-    )
+    messages.review_reopened(sheet=sheet)
 
 
 # ---------------------------------------------------------------- results
@@ -407,16 +381,7 @@ def decide(
     if record_result is not None:
         record_result(submission=submission, decision=decision)
         return decision
-    notify(
-        recipients=list(
-            User.objects.filter(role=User.Role.UNIT, unit=submission.unit_id)
-        ),
-        kind="review_decision",
-        title=_("The review decision is out"),
-        body=_("“%(round)s”: %(outcome)s")
-        % {"round": submission.round.title, "outcome": decision.get_outcome_display()},
-        url=f"/reviews/feedback/{submission.pk}/",
-    )
+    messages.review_decision(submission=submission, decision=decision)
     return decision
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import messaging
+from ..forms import MessageLanguageForm
 from ..models import Notification
 from ..permissions import can_open_notification
 
@@ -26,7 +27,10 @@ def _get_notification_for_user(request, pk):
 def notification_list(request):
     notifications = Notification.objects.filter(recipient=request.user)
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
-    return render(request, "pilots/notification_list.html", {"page": page})
+    form = MessageLanguageForm(instance=request.user)
+    return render(
+        request, "pilots/notification_list.html", {"page": page, "form": form}
+    )
 
 
 @login_required
@@ -51,6 +55,23 @@ def notification_read_all(request):
     return redirect("pilots:notification_list")
 
 
+@login_required
+@require_POST
+def message_language(request):
+    form = MessageLanguageForm(request.POST, instance=request.user)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        messaging.set_language(user=request.user, language=language)
+        messages.success(
+            request,
+            _("From now on your notifications and e-mails are in %(language)s.")
+            % {"language": request.user.get_language_display()},
+        )
+    else:
+        messages.error(request, _("Choose one of the languages offered."))
+    return redirect("pilots:notification_list")
+
+
 urlpatterns = [
     path("notifications/", notification_list, name="notification_list"),
     path("notifications/<int:pk>/", notification_open, name="notification_open"),
@@ -58,5 +79,10 @@ urlpatterns = [
         "notifications/read-all/",
         notification_read_all,
         name="notification_read_all",
+    ),
+    path(
+        "notifications/language/",
+        message_language,
+        name="message_language",
     ),
 ]

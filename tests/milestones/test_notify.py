@@ -23,12 +23,14 @@ class FailingBackend(EmailBackend):
 
 def _notify(users, **fields):
     services.notify(
-        recipients=users,
-        kind=fields.pop("kind", "test"),
-        title=fields.pop("title", "Plan returned"),
-        body=fields.pop("body", "Please revise section 3."),
-        url=fields.pop("url", "/timeline/"),
-        **fields,
+        services.WrittenMessage(
+            recipients=users,
+            kind=fields.pop("kind", "test"),
+            title=fields.pop("title", "Plan returned"),
+            body=fields.pop("body", "Please revise section 3."),
+            url=fields.pop("url", "/timeline/"),
+            **fields,
+        )
     )
 
 

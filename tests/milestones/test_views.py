@@ -15,7 +15,9 @@ from tests.conftest import client_for
 
 def _notify(user, title, url="/timeline/"):
     services.notify(
-        recipients=[user], kind="test", title=title, body="", url=url, email=False
+        services.WrittenMessage(
+            recipients=[user], kind="test", title=title, url=url, email=False
+        )
     )
     return Notification.objects.get(recipient=user, title=title)
 

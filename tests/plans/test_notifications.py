@@ -6,7 +6,7 @@ from django.core import mail
 from django.utils import translation
 
 from pilots.models import Department, Notification, OutboxEmail, User
-from plans import services
+from plans import messages, services
 from plans.models import Anchor, Status
 from tests.conftest import make_user
 
@@ -218,13 +218,11 @@ def test_stale_return_writes_and_enqueues_nothing(
 def test_same_transition_notified_twice_is_written_once(
     zhejiang, unit_user, office_user
 ):
-    from plans import notifications
-
     plan = complete_plan(current_plan(zhejiang))
     _submitted(plan, unit_user)
     services.return_plan(plan=plan, expected=Status.SUBMITTED, user=office_user)
     transition = plan.history.get(to_status=Status.RETURNED)
-    notifications.plan_decided(plan=plan, transition=transition)
+    messages.plan_decided(plan=plan, transition=transition)
     assert Notification.objects.filter(kind="plan_returned").count() == 1
     assert OutboxEmail.objects.filter(to=unit_user.email).count() == 1
 
