@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pilots.models import Department, PilotUnit, User
+from pilots.models import Department, Notification, OutboxEmail, PilotUnit, User
 
 PASSWORD = "persona-pass-123"
 UNDER_CI = os.environ.get("CI", "").lower() == "true"
@@ -92,6 +92,23 @@ def expert_user(db):
 @pytest.fixture
 def unassigned_expert_user(db):
     return make_user("expert-unassigned", User.Role.EXPERT, expertise=User.Expertise.IT)
+
+
+PORTAL_URL = "https://slxx.example.gov.cn"
+
+
+@pytest.fixture
+def portal_url(settings):
+    settings.PORTAL_URL = PORTAL_URL
+    return PORTAL_URL
+
+
+def told(user, kind):
+    """What the one `kind` message to `user` says: (title, body) in the portal and
+    (subject, body) of its e-mail."""
+    notification = Notification.objects.get(recipient=user, kind=kind)
+    email = OutboxEmail.objects.get(to=user.email, subject__contains=notification.title)
+    return notification.title, notification.body, email.subject, email.body
 
 
 def client_for(client, user):
