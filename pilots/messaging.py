@@ -25,7 +25,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import Notification, OutboxEmail
+from .models import Notification, OutboxEmail, User
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,8 @@ def notify_all(messages):
         for user in message.recipients:
             language = user.language
             if language not in texts:
-                texts[language] = message.texts(language)
+                title, body = message.texts(language)
+                texts[language] = _fit_title(title), body
             title, body = texts[language]
             notifications.append(
                 Notification(
@@ -120,6 +121,13 @@ def notify_all(messages):
     OutboxEmail.objects.bulk_create(emails, ignore_conflicts=True)
     if emails:
         transaction.on_commit(_enqueue_drain)
+
+
+def _fit_title(title):
+    # A title quotes what people typed (an achievement's title, a rule's
+    # subject); the message must still go out, shortened.
+    longest = Notification._meta.get_field("title").max_length
+    return title if len(title) <= longest else title[: longest - 1] + "…"
 
 
 def _email_for(user, message, title, body):
@@ -152,7 +160,7 @@ def absolute_url(url):
 
 def set_language(*, user, language):
     """The language the portal's messages reach `user` in from now on."""
-    type(user).objects.filter(pk=user.pk).update(language=language)
+    User.objects.filter(pk=user.pk).update(language=language)
     user.language = language
 
 

@@ -54,6 +54,13 @@ def test_notify_writes_notification_and_outbox_and_enqueues_on_commit(
     assert mail.outbox == []
 
 
+def test_notify_shortens_a_title_longer_than_the_inbox_keeps(unit_user):
+    _notify([unit_user], title="长" * 250)
+    title = Notification.objects.get().title
+    assert title == "长" * 199 + "…"
+    assert title in OutboxEmail.objects.get().subject
+
+
 def test_notify_with_dedupe_key_writes_once(unit_user):
     _notify([unit_user], dedupe_key="k1")
     _notify([unit_user], dedupe_key="k1")
