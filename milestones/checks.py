@@ -500,7 +500,7 @@ def record_plaque(*, batch, unit, awarded_on, note, user):
         raise CheckError(
             _("The plaque was recorded meanwhile; reload the page.")
         ) from None
-    messages.check_plaque(plaque=plaque)
+    messages.check_plaque(plaque=plaque, unit=unit)
     return plaque
 
 

@@ -111,14 +111,14 @@ def check_decision(*, material, decision):
     )
 
 
-def check_plaque(*, plaque):
+def check_plaque(*, plaque, unit):
     notify(
         Message(
             name="check_plaque",
-            recipients=list(User.objects.members_of(plaque.unit_id)),
+            recipients=list(User.objects.members_of(unit)),
             context={"plaque": plaque},
             url=reverse(
-                "milestones:check_detail", args=[CheckKind.ACCEPTANCE, plaque.unit.slug]
+                "milestones:check_detail", args=[CheckKind.ACCEPTANCE, unit.slug]
             ),
         )
     )

@@ -1,5 +1,6 @@
 """A signed-in user chooses the language of their notifications and e-mails."""
 
+import html5lib
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -19,6 +20,11 @@ def test_message_language_is_offered_on_the_notifications_page(client, unit_user
     assert f'action="{LANGUAGE}"' in page
     assert '<option value="zh-hans" selected>简体中文</option>' in page
     assert '<option value="en">English</option>' in page
+
+
+def test_notifications_page_with_the_language_form_is_valid_html(client, unit_user):
+    response = client_for(client, unit_user).get(INBOX)
+    html5lib.HTMLParser(strict=True).parse(response.content)
 
 
 def test_message_language_post_saves_the_choice_and_says_so(client, unit_user):
