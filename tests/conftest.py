@@ -94,6 +94,19 @@ def unassigned_expert_user(db):
     return make_user("expert-unassigned", User.Role.EXPERT, expertise=User.Expertise.IT)
 
 
+# Two readers who chose English for their messages.
+@pytest.fixture
+def english_office_user(db):
+    return make_user("office-en", User.Role.OFFICE, full_name="Ann", language="en")
+
+
+@pytest.fixture
+def english_unit_user(zhejiang):
+    return make_user(
+        "zhejiang-en", User.Role.UNIT, unit=zhejiang, full_name="Bo", language="en"
+    )
+
+
 PORTAL_URL = "https://slxx.example.gov.cn"
 
 

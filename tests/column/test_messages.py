@@ -8,14 +8,13 @@ from django.utils import translation
 
 from column import public_messages as services
 from column.models import PublicMessage
-from pilots.models import OutboxEmail, User
-from tests.conftest import make_user, told
+from pilots.models import OutboxEmail
+from tests.conftest import told
 
 
 def test_public_message_received_is_told_in_each_recipients_language(
-    office_user, portal_url
+    office_user, english_office_user, portal_url
 ):
-    english_office = make_user("office-en", User.Role.OFFICE, language="en")
     message = services.submit_message(
         data={
             "kind": PublicMessage.Kind.SUGGESTION,
@@ -33,7 +32,7 @@ def test_public_message_received_is_told_in_each_recipients_language(
         "收到一条“意见建议”，等待审核。",
     )
     assert link in email
-    title, body, _subject, email = told(english_office, "public_message.received")
+    title, body, _subject, email = told(english_office_user, "public_message.received")
     assert (title, body) == (
         "New message from the public: 关于水资源监测的建议",
         "Suggestion received; it waits for moderation.",

@@ -4,7 +4,6 @@ full link under PORTAL_URL in the e-mail; a deactivated account hears nothing.""
 import datetime
 import zoneinfo
 
-import pytest
 import time_machine
 
 from milestones import achievements, checks, digest, programme, reminders
@@ -28,18 +27,6 @@ from tests.milestones.checks_builders import (
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 ZHEJIANG_EN = "Zhejiang Provincial Department of Water Resources"
-
-
-@pytest.fixture
-def english_office_user(db):
-    return make_user("office-en", User.Role.OFFICE, full_name="Ann", language="en")
-
-
-@pytest.fixture
-def english_unit_user(zhejiang):
-    return make_user(
-        "zhejiang-en", User.Role.UNIT, unit=zhejiang, full_name="Bo", language="en"
-    )
 
 
 def _both(chinese, english, kind):

@@ -6,27 +6,14 @@ import datetime
 import pytest
 import time_machine
 
-from pilots.models import User
 from plans import services
 from plans.models import Anchor, Status
-from tests.conftest import make_user, told
+from tests.conftest import told
 
 from .builders import complete_plan, current_plan
 
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 ZHEJIANG_EN = "Zhejiang Provincial Department of Water Resources"
-
-
-@pytest.fixture
-def english_office_user(db):
-    return make_user("office-en", User.Role.OFFICE, full_name="Ann", language="en")
-
-
-@pytest.fixture
-def english_unit_user(zhejiang):
-    return make_user(
-        "zhejiang-en", User.Role.UNIT, unit=zhejiang, full_name="Bo", language="en"
-    )
 
 
 def _submitted(plan, unit_user, day=10):

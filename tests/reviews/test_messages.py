@@ -49,9 +49,8 @@ def test_review_assigned_is_told_in_each_recipients_language(
 
 
 def test_review_conflict_is_told_in_each_recipients_language(
-    office_user, unit_user, zhejiang, portal_url
+    office_user, english_office_user, unit_user, zhejiang, portal_url
 ):
-    english_office = make_user("office-en", User.Role.OFFICE, language="en")
     submission = _submission(office_user, unit_user, zhejiang)
     person = expert("expert-zh", full_name="张专家")
     assignment = services.assign(submission=submission, expert=person, user=office_user)
@@ -63,7 +62,7 @@ def test_review_conflict_is_told_in_each_recipients_language(
         "张专家将不评审浙江省水利厅：曾参与编制",
     )
     assert link in email
-    title, body, _subject, email = told(english_office, "review_conflict")
+    title, body, _subject, email = told(english_office_user, "review_conflict")
     assert (title, body) == (
         "An expert declared a conflict of interest",
         f"张专家 will not review {ZHEJIANG_EN}: 曾参与编制",
@@ -96,18 +95,15 @@ def test_review_reopened_is_told_in_the_experts_language(
 
 
 def test_review_decision_is_told_in_each_recipients_language(
-    office_user, unit_user, zhejiang, portal_url
+    office_user, unit_user, english_unit_user, zhejiang, portal_url
 ):
-    english_unit = make_user(
-        "zhejiang-en", User.Role.UNIT, unit=zhejiang, language="en"
-    )
     submission = _submission(office_user, unit_user, zhejiang)
     _decide(submission, office_user)
     link = f"{portal_url}/reviews/feedback/{submission.pk}/"
     title, body, _subject, email = told(unit_user, "review_decision")
     assert (title, body) == ("评审决定已发布", "“方案评审”：退回修改")
     assert link in email
-    title, body, _subject, email = told(english_unit, "review_decision")
+    title, body, _subject, email = told(english_unit_user, "review_decision")
     assert (title, body) == (
         "The review decision is out",
         "“方案评审”: Return for revision",
