@@ -1,13 +1,19 @@
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
 
-from .models import Plan, PlanComment, PlanTransition, PlanVersion
+from pilots.models import History
+
+from .models import Plan, PlanComment, PlanVersion
 
 
-class TransitionInline(admin.TabularInline):
-    model = PlanTransition
+class HistoryInline(GenericTabularInline):
+    """The plan's rows of the shared history, read-only: only the services write
+    them."""
+
+    model = History
     extra = 0
     can_delete = False
-    readonly_fields = ["from_status", "to_status", "by", "at", "comment"]
+    fields = readonly_fields = ["at", "from_state", "to_state", "by", "note"]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -19,7 +25,7 @@ class PlanAdmin(admin.ModelAdmin):
     list_display = ["unit", "batch", "status", "status_changed_at", "is_demo"]
     list_filter = ["batch", "status", "is_demo"]
     readonly_fields = ["batch", "unit", "status", "status_changed_at"]
-    inlines = [TransitionInline]
+    inlines = [HistoryInline]
 
 
 @admin.register(PlanVersion)

@@ -13,6 +13,7 @@ import datetime
 
 from django.utils import timezone
 
+from pilots.history import history_of
 from pilots.models import DeadlineKind, Extension, User
 
 from . import services
@@ -21,7 +22,6 @@ from .models import (
     Deliverable,
     Plan,
     PlanSection,
-    PlanTransition,
     PlanVersion,
     ScheduleItem,
     SectionKey,
@@ -144,12 +144,8 @@ def _backdate(plan, batch):
     PlanVersion.objects.filter(plan=plan).update(
         submitted_at=submitted, due=batch.plan_due, is_late=False, days_late=0
     )
-    PlanTransition.objects.filter(plan=plan, to_status=Status.SUBMITTED).update(
-        at=submitted
-    )
-    PlanTransition.objects.filter(plan=plan, to_status=Status.APPROVED).update(
-        at=approved
-    )
+    history_of(plan).filter(to_state=Status.SUBMITTED).update(at=submitted)
+    history_of(plan).filter(to_state=Status.APPROVED).update(at=approved)
     Plan.objects.filter(pk=plan.pk).update(status_changed_at=approved)
 
 

@@ -39,14 +39,17 @@ DECISIONS = {
 
 
 def plan_decided(*, plan, transition):
-    """The office returned, approved or rejected the plan: its unit is told."""
+    """The office returned, approved or rejected the plan: its unit is told.
+    `transition` is the change's history row (pilots.History)."""
     notify(
         Message(
-            name=DECISIONS[transition.to_status],
+            name=DECISIONS[transition.to_state],
             recipients=_unit_members(plan),
-            context={"plan": plan, "comment": transition.comment.strip()},
+            context={"plan": plan, "comment": transition.note.strip()},
             url=plan.get_absolute_url(),
-            dedupe_key=f"plan:{plan.pk}:transition:{transition.pk}",
+            # "history", not the old "transition": History ids restart below the
+            # old PlanTransition ids, and a reused key would swallow a new message.
+            dedupe_key=f"plan:{plan.pk}:history:{transition.pk}",
         )
     )
 

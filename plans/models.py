@@ -299,27 +299,6 @@ class PlanVersion(models.Model):
         return f"{self.plan} v{self.number}"
 
 
-class PlanTransition(models.Model):
-    """History: every status change, who made it, when, and why."""
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(_("from"), max_length=15, choices=Status.choices)
-    to_status = models.CharField(_("to"), max_length=15, choices=Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
-    comment = models.TextField(_("comment"), blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-        verbose_name = _("plan transition")
-        verbose_name_plural = _("plan history")
-
-    def __str__(self):
-        return f"{self.from_status} → {self.to_status}"
-
-
 class PlanComment(models.Model):
     """A reviewer's comment anchored to a section; the unit answers and addresses it."""
 

@@ -2,7 +2,7 @@
 
 Each transition checks TRANSITIONS, updates conditionally on the status the caller
 saw (zero rows: someone else got there first, StaleTransition), and writes one
-PlanTransition history row.
+history row (pilots.history) in the same transaction.
 """
 
 import dataclasses
@@ -15,8 +15,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from pilots.deadlines import days_late, due_date
-from pilots.models import DeadlineKind, Extension
+from pilots.deadlines import days_late, due_date, extend
+from pilots.history import record
+from pilots.models import DeadlineKind
 
 from . import messages
 from .models import (
@@ -27,7 +28,6 @@ from .models import (
     Plan,
     PlanComment,
     PlanSection,
-    PlanTransition,
     PlanVersion,
     SectionKey,
     Status,
@@ -287,7 +287,8 @@ def lock_editable(plan):
 
 
 def _transition(*, plan, expected, to, user, comment=""):
-    """Move `plan` from `expected` to `to` or raise StaleTransition."""
+    """Move `plan` from `expected` to `to` or raise StaleTransition; returns the
+    history row."""
     if to not in TRANSITIONS[Status(expected)]:
         raise StaleTransition(
             _("A plan in state “%(s)s” cannot go to “%(t)s”.")
@@ -301,9 +302,7 @@ def _transition(*, plan, expected, to, user, comment=""):
         raise StaleTransition(
             _("The plan's state changed meanwhile; reload the page and try again.")
         )
-    transition = PlanTransition.objects.create(
-        plan=plan, from_status=expected, to_status=to, by=user, comment=comment
-    )
+    transition = record(plan, from_state=expected, to_state=to, by=user, note=comment)
     plan.status, plan.status_changed_at = to, now
     return transition
 
@@ -401,12 +400,15 @@ def answer_comment(*, comment, answer, addressed, user):
 
 @transaction.atomic
 def grant_extension(*, plan, due, reason, user):
-    """Office extends this unit's plan deadline (one Extension per deadline)."""
-    extension, _created = Extension.objects.update_or_create(
+    """Office extends this unit's plan deadline (one Extension per deadline,
+    its history row written by pilots.deadlines.extend)."""
+    extension = extend(
         batch=plan.batch,
         unit=plan.unit,
         kind=DeadlineKind.PLAN,
-        defaults={"due": due, "reason": reason, "granted_by": user},
+        due=due,
+        reason=reason,
+        user=user,
     )
     messages.extension_granted(plan=plan, extension=extension)
     return extension

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from pilots.files import AttachmentForm
+from pilots.history import history_for_page
 from pilots.models import Batch, PilotUnit
 from pilots.permissions import supervises
 
@@ -116,7 +117,7 @@ def detail_context(request, plan, *, comment_form=None, answer_form=None):
         "due": due,
         "is_extended": due != plan.batch.plan_due,
         "versions": list(plan.versions.select_related("submitted_by")),
-        "history": list(plan.history.select_related("by")),
+        "history": history_for_page(plan, labels=Status.choices),
         "attachments": list(plan.attachments.filter(is_removed=False)),
         "can_edit": can_edit_plan(user, plan),
         "can_submit": can_submit_plan(user, plan)

@@ -5,12 +5,12 @@ import datetime
 import time_machine
 from django.urls import reverse
 
+from pilots.history import history_of
 from plans.models import (
     Contact,
     Plan,
     PlanComment,
     PlanSection,
-    PlanTransition,
     PlanVersion,
     SectionKey,
     Status,
@@ -139,9 +139,7 @@ def test_plan_cycle_from_draft_to_approval_through_the_web(
     plan.refresh_from_db()
     assert plan.status == Status.APPROVED
     history = list(
-        PlanTransition.objects.filter(plan=plan).values_list(
-            "from_status", "to_status", "by__username", "comment"
-        )
+        history_of(plan).values_list("from_state", "to_state", "by__username", "note")
     )
     assert history == [
         ("draft", "submitted", "zhejiang-member", ""),

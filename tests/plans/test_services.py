@@ -6,9 +6,10 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
+from pilots.history import history_of
 from pilots.models import DeadlineKind, Extension, PilotUnit, User
 from plans import services
-from plans.models import Contact, Plan, PlanSection, PlanTransition, Status
+from plans.models import Contact, Plan, PlanSection, Status
 from plans.textformat import render_text
 from tests.conftest import client_for, make_user
 
@@ -80,7 +81,7 @@ def test_transition_with_a_stale_status_is_refused(zhejiang, unit_user, office_u
         services.approve_plan(plan=stale, expected=Status.SUBMITTED, user=office_user)
 
     assert Plan.objects.get(pk=plan.pk).status == Status.RETURNED
-    assert PlanTransition.objects.filter(plan=plan).count() == 2
+    assert history_of(plan).count() == 2
 
 
 def test_transition_not_in_the_map_is_refused(zhejiang, office_user):
@@ -88,7 +89,7 @@ def test_transition_not_in_the_map_is_refused(zhejiang, office_user):
     with pytest.raises(services.StaleTransition):
         services.approve_plan(plan=plan, expected=Status.DRAFT, user=office_user)
     assert Plan.objects.get(pk=plan.pk).status == Status.DRAFT
-    assert PlanTransition.objects.count() == 0
+    assert history_of(plan).count() == 0
 
 
 def test_transition_stale_through_the_web_shows_a_message(
@@ -115,7 +116,7 @@ def test_plan_review_states_follow_the_map(zhejiang, unit_user, office_user):
     services.submit_plan(plan=plan, expected=Status.DRAFT, user=unit_user)
     services.start_review(plan=plan, expected=Status.SUBMITTED, user=office_user)
     services.reject_plan(plan=plan, expected=Status.UNDER_REVIEW, user=office_user)
-    assert list(PlanTransition.objects.values_list("from_status", "to_status")) == [
+    assert list(history_of(plan).values_list("from_state", "to_state")) == [
         ("draft", "submitted"),
         ("submitted", "under_review"),
         ("under_review", "rejected"),

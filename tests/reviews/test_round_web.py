@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from pilots.history import history_of
 from pilots.models import User
 from plans.models import Plan, Status
 from reviews.models import (
@@ -39,7 +40,7 @@ def test_plan_review_round_whole_cycle(
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == Status.RETURNED
-    assert plan.history.last().comment == "缺少数据需求附表"
+    assert history_of(plan).last().note == "缺少数据需求附表"
 
     # The unit sees what is missing, and resubmits (version 2).
     login(client, unit_user)
