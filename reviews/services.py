@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pilots.history import record
 from pilots.models import User
 from plans import services as plan_services
 from plans.models import Plan, PlanVersion
@@ -344,7 +345,9 @@ PLAN_VERBS = {
 def decide(
     *, submission, outcome, opinion, show_expert_names, user, record_result=None
 ):
-    """The office's decision on a submission, in the caller's transaction.
+    """The office's decision on a submission, in the caller's transaction, with a
+    history row of the submission (the outcome as its state, the opinion as the
+    note).
 
     A plan version: the plan moves (approved, returned, rejected) and the unit is
     told. Mid-term or acceptance material belongs to the floor above: its caller
@@ -366,15 +369,14 @@ def decide(
         show_expert_names=show_expert_names,
         by=user,
     )
+    record(submission, from_state="", to_state=outcome, by=user, note=opinion)
     version = submission.plan_version
     if version is not None:
         plan = version.plan
         try:
+            # The opinion alone: the plan's own row already says where it went.
             PLAN_VERBS[outcome](
-                plan=plan,
-                expected=plan.status,
-                user=user,
-                comment=f"{decision.get_outcome_display()}: {opinion}",
+                plan=plan, expected=plan.status, user=user, comment=opinion
             )
         except plan_services.PlanError as error:
             raise ReviewError(str(error)) from None
@@ -411,11 +413,12 @@ def latest_version(plan):
 
 @transaction.atomic
 def record_stage(*, plan, stage, outcome, user, experts_present=(), **fields):
-    """Record 初审, 预审 or 会审. 初审 moves the plan: pass → under review,
-    return → back to the unit (plans.services)."""
+    """Record 初审, 预审 or 会审, with a history row of the stage record (the stage
+    as its state, the comments as the note). 初审 moves the plan: pass → under
+    review, return → back to the unit (plans.services)."""
     if plan.status not in (PlanStatus.SUBMITTED, PlanStatus.UNDER_REVIEW):
         raise ReviewError(_("Only a submitted plan can be reviewed."))
-    record = StageRecord.objects.create(
+    stage_record = StageRecord.objects.create(
         plan=plan,
         version=latest_version(plan),
         stage=stage,
@@ -423,8 +426,15 @@ def record_stage(*, plan, stage, outcome, user, experts_present=(), **fields):
         by=user,
         **fields,
     )
+    record(
+        stage_record,
+        from_state="",
+        to_state=stage,
+        by=user,
+        note=fields.get("comments", ""),
+    )
     if experts_present:
-        record.experts_present.set(experts_present)
+        stage_record.experts_present.set(experts_present)
     try:
         if stage == Stage.PRELIMINARY and outcome == StageRecord.Outcome.RETURN:
             plan_services.return_plan(
@@ -437,4 +447,4 @@ def record_stage(*, plan, stage, outcome, user, experts_present=(), **fields):
             plan_services.start_review(plan=plan, expected=plan.status, user=user)
     except plan_services.PlanError as error:
         raise ReviewError(str(error)) from None
-    return record
+    return stage_record

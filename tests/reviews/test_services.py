@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from pilots.history import history_of
 from pilots.models import Batch, Department, Notification, PilotUnit, User
 from plans.models import Plan, Status
 from reviews import services
@@ -128,7 +129,7 @@ def test_decision_return_moves_plan_and_notifies_unit(office_user, unit_user, zh
     )
     plan = Plan.objects.get(unit=zhejiang)
     assert plan.status == Status.RETURNED
-    assert plan.history.last().to_status == Status.RETURNED
+    assert history_of(plan).last().to_state == Status.RETURNED
     note = Notification.objects.get(recipient=unit_user, kind="review_decision")
     assert note.url == f"/reviews/feedback/{submission.pk}/"
 
