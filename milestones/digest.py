@@ -21,7 +21,6 @@ from pilots.models import Batch, Notification, User
 from . import messages
 from .models import ReminderKind
 from .outstanding import decisions_pending, owed_by_units, sheets_owed
-from .todo import decisions_pending
 
 # The digest's summary, in order: name -> label.
 SUMMARY = {

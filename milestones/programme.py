@@ -10,8 +10,8 @@ from django.db import transaction
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from pilots.deadlines import due_date
-from pilots.models import DeadlineKind, Extension
+from pilots.deadlines import due_date, extend
+from pilots.models import DeadlineKind
 from plans import services as plan_services
 
 from . import messages
@@ -44,7 +44,8 @@ def update_timeline(*, batch, dates):
 
 @transaction.atomic
 def grant_extension(*, batch, unit, kind, due, reason, user):
-    """Grant or change one unit's extension of one deadline.
+    """Grant or change one unit's extension of one deadline (with its history
+    row, pilots.deadlines.extend).
 
     The plan deadline goes through plans.services.grant_extension, which tells the
     unit in the plan's own words and links the plan; the others are told here.
@@ -54,11 +55,8 @@ def grant_extension(*, batch, unit, kind, due, reason, user):
         return plan_services.grant_extension(
             plan=plan, due=due, reason=reason, user=user
         )
-    extension, _created = Extension.objects.update_or_create(
-        batch=batch,
-        unit=unit,
-        kind=kind,
-        defaults={"due": due, "reason": reason, "granted_by": user},
+    extension = extend(
+        batch=batch, unit=unit, kind=kind, due=due, reason=reason, user=user
     )
     messages.extension_granted(extension=extension)
     return extension

@@ -7,8 +7,10 @@ end of its day there.
 
 import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
+from .history import record
 from .models import DeadlineKind, Extension
 
 
@@ -52,3 +54,32 @@ def days_late(due, when):
     if isinstance(when, datetime.datetime):
         when = timezone.localdate(when)
     return max((when - due).days, 0)
+
+
+@transaction.atomic
+def extend(*, batch, unit, kind, due, reason, user):
+    """Grant or change `unit`'s extension of one deadline (one per deadline).
+
+    Side effect: a history row whose states are the due dates, so it reads as
+    what happened: granted (from nothing to a date) or changed (from the old
+    date to the new one); the note is the reason. Callers tell the unit."""
+    previous = (
+        Extension.objects.select_for_update()
+        .filter(batch=batch, unit=unit, kind=kind)
+        .values_list("due", flat=True)
+        .first()
+    )
+    extension, _created = Extension.objects.update_or_create(
+        batch=batch,
+        unit=unit,
+        kind=kind,
+        defaults={"due": due, "reason": reason, "granted_by": user},
+    )
+    record(
+        extension,
+        from_state=previous.isoformat() if previous else "",
+        to_state=due.isoformat(),
+        by=user,
+        note=reason.strip(),
+    )
+    return extension

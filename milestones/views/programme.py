@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from pilots.history import histories_for_list
 from pilots.models import Batch, Extension, User
 from pilots.permissions import role_required
 
@@ -60,17 +61,19 @@ def programme_extensions(request):
         programme.grant_extension(batch=batch, user=request.user, **form.cleaned_data)
         messages.success(request, _("Deadline extended."))
         return redirect("milestones:programme_extensions")
-    extensions = Extension.objects.filter(batch=batch).select_related(
-        "unit", "granted_by"
+    extensions = list(
+        Extension.objects.filter(batch=batch)
+        .select_related("unit", "granted_by")
+        .order_by("unit__order")
     )
+    # The states of an extension's history are its due dates: no labels.
+    histories = histories_for_list(extensions, labels={})
+    for extension in extensions:
+        extension.history = histories[extension.pk]
     return render(
         request,
         "milestones/programme_extensions.html",
-        {
-            "form": form,
-            "batch": batch,
-            "extensions": extensions.order_by("unit__order"),
-        },
+        {"form": form, "batch": batch, "extensions": extensions},
     )
 
 
