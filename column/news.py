@@ -9,8 +9,10 @@ A post's state is derived from two dates, never stored:
 
 TRANSITIONS lists which action may start from which state. Each action is one
 conditional UPDATE that re-checks the state in the database; zero rows means
-someone else changed the post first. `update()` sends no signal, so every action
-drops the public page cache itself (now and again on commit, like the signals).
+someone else changed the post first; then a history row (pilots.history) says
+who did it (a scheduled post reaching its time writes none: its row said when).
+`update()` sends no signal, so every action drops the public page cache itself
+(now and again on commit, like the signals).
 """
 
 import re
@@ -24,6 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from pilots.history import record
 from plans.textformat import render_text
 
 from . import cache
@@ -82,8 +85,9 @@ def _changed():
     transaction.on_commit(cache.invalidate)
 
 
-def _transition(post, action, now, **fields):
-    if state(post, now) not in TRANSITIONS[action]:
+def _transition(post, action, now, by, **fields):
+    before = state(post, now)
+    if before not in TRANSITIONS[action]:
         raise NewsStateError(_("This action is not possible for the post's state."))
     updated = NewsPost.objects.filter(
         _state_filter(TRANSITIONS[action], now), pk=post.pk
@@ -94,6 +98,7 @@ def _transition(post, action, now, **fields):
         )
     for name, value in fields.items():
         setattr(post, name, value)
+    record(post, from_state=before, to_state=state(post, now), by=by)
     _changed()
 
 
@@ -132,33 +137,38 @@ def remove_image(*, image):
     transaction.on_commit(lambda: image.image.storage.delete(image.image.name))
 
 
-def publish_now(*, post, now=None):
+@transaction.atomic
+def publish_now(*, post, by, now=None):
     now = now or timezone.now()
-    _transition(post, "publish", now, publish_at=now)
+    _transition(post, "publish", now, by, publish_at=now)
 
 
-def schedule(*, post, at, now=None):
+@transaction.atomic
+def schedule(*, post, at, by, now=None):
     now = now or timezone.now()
     if at <= now:
         raise NewsStateError(_("Choose a time in the future, or publish now."))
-    _transition(post, "schedule", now, publish_at=at)
+    _transition(post, "schedule", now, by, publish_at=at)
 
 
-def unschedule(*, post, now=None):
+@transaction.atomic
+def unschedule(*, post, by, now=None):
     """Back to a draft: the scheduled time is dropped."""
     now = now or timezone.now()
-    _transition(post, "unschedule", now, publish_at=None)
+    _transition(post, "unschedule", now, by, publish_at=None)
 
 
-def withdraw(*, post, now=None):
+@transaction.atomic
+def withdraw(*, post, by, now=None):
     now = now or timezone.now()
-    _transition(post, "withdraw", now, withdrawn_at=now)
+    _transition(post, "withdraw", now, by, withdrawn_at=now)
 
 
-def republish(*, post, now=None):
+@transaction.atomic
+def republish(*, post, by, now=None):
     """Shown again at its first publication date, so its address does not change."""
     now = now or timezone.now()
-    _transition(post, "republish", now, withdrawn_at=None)
+    _transition(post, "republish", now, by, withdrawn_at=None)
 
 
 # ------------------------------------------------------------------ readers

@@ -34,6 +34,7 @@ from django.utils.translation import ngettext
 
 from milestones.models import CheckKind, CheckResult
 from milestones.todo import Item
+from pilots.history import record
 
 from . import messages
 from .cache import invalidate
@@ -178,7 +179,8 @@ def moderate(*, message, to_status, answer, by, now=None):
     """Publish with the answer, answer privately, or reject a pending message.
 
     Side effects: status, answer, answered_at/by written by a conditional UPDATE
-    (StaleModeration when another office member got there first); a private
+    (StaleModeration when another office member got there first); a history row
+    (the answer is on the message, so no note); a private
     answer queues one e-mail to the sender through the outbox; the public pages'
     cache is dropped (update() sends no signal).
     """
@@ -200,6 +202,7 @@ def moderate(*, message, to_status, answer, by, now=None):
             raise StaleModeration(
                 _("Someone else moderated this message first; here is what they did.")
             )
+        record(message, from_state=message.status, to_state=to_status, by=by)
         if to_status == Status.ANSWERED:
             messages.public_message_answer(message=message, answer=answer)
         transaction.on_commit(invalidate)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from pilots.deadlines import days_late, due_date, due_dates
 from pilots.files import stored_upload
+from pilots.history import record
 from pilots.models import DeadlineKind
 from pilots.permissions import can_view_unit_private, is_member_of
 from plans.models import Plan
@@ -273,8 +274,9 @@ def blockers(material, plan):
     return problems
 
 
-def _move(material, *, to, **fields):
-    """Move `material` from its status to `to` or raise CheckError."""
+def _move(material, *, to, by, note="", **fields):
+    """Move `material` from its status to `to` or raise CheckError; a history
+    row says who did it (`by`) and why (`note`)."""
     current = Status(material.status)
     if to not in TRANSITIONS[current]:
         raise CheckError(
@@ -288,6 +290,7 @@ def _move(material, *, to, **fields):
         raise CheckError(
             _("Someone else changed this material meanwhile; reload the page.")
         )
+    record(material, from_state=current, to_state=to, by=by, note=note)
     material.status = to
     for name, value in fields.items():
         setattr(material, name, value)
@@ -359,6 +362,7 @@ def submit_material(*, material, plan, user):
     _move(
         material,
         to=Status.SUBMITTED,
+        by=user,
         submitted_at=now,
         submitted_by=user,
         is_late=late > 0,
@@ -443,7 +447,7 @@ def record_result(*, submission, decision):
     The unit's members are notified."""
     material = submission.check_material
     to = OUTCOME_STATUS[Decision.Outcome(decision.outcome)]
-    _move(material, to=to)
+    _move(material, to=to, by=decision.by, note=decision.opinion)
     if to != Status.RETURNED:
         grade = ""
         if material.kind == CheckKind.ACCEPTANCE:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pilots.deadlines import days_late
+from pilots.history import record
 from pilots.models import Task
 from pilots.permissions import is_member_of, supervises
 from plans.models import Plan
@@ -429,9 +430,9 @@ def save_report(*, batch, unit, period, user, summary, tasks, items):
 @transaction.atomic
 def submit_report(*, report, user, now=None):
     """DRAFT → SUBMITTED. Side effects: submitted_at/by, is_late and days_late
-    (days in Asia/Shanghai after the due day), a notification to the office and
-    the supervising departments in this transaction. Raises ReportError when
-    someone else submitted it first."""
+    (days in Asia/Shanghai after the due day), a history row, a notification to
+    the office and the supervising departments in this transaction. Raises
+    ReportError when someone else submitted it first."""
     now = now or timezone.now()
     if Status.SUBMITTED not in TRANSITIONS[Status(report.status)]:
         raise ReportError(_("This report has already been submitted."))
@@ -446,6 +447,7 @@ def submit_report(*, report, user, now=None):
     )
     if not changed:
         raise ReportError(_("Someone else submitted this report first."))
+    record(report, from_state=Status.DRAFT, to_state=Status.SUBMITTED, by=user)
     report.refresh_from_db()
     messages.progress_submitted(report=report)
     return report

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pilots.history import history_for_page
 from pilots.models import User
 from pilots.permissions import role_required
 
@@ -75,7 +76,13 @@ def _edit(request, post):
     return render(
         request,
         "column/news_edit.html",
-        {"post": post, "form": form, "image_form": image_form, "images": images},
+        {
+            "post": post,
+            "form": form,
+            "image_form": image_form,
+            "images": images,
+            "history": history_for_page(post, labels=news.STATE_LABELS),
+        },
     )
 
 
@@ -128,9 +135,11 @@ def news_action(request, pk, action):
             form = ScheduleForm(request.POST)
             if not form.is_valid():
                 return _preview(request, post, schedule_form=form)
-            news.schedule(post=post, at=form.cleaned_data["publish_at"])
+            news.schedule(
+                post=post, at=form.cleaned_data["publish_at"], by=request.user
+            )
         else:
-            ACTIONS[action](post=post)
+            ACTIONS[action](post=post, by=request.user)
     except news.NewsStateError as error:
         messages.error(request, str(error))
     else:

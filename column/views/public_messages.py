@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from pilots.history import history_for_page
 from pilots.models import User
 from pilots.permissions import role_required
 
@@ -190,6 +191,7 @@ def message_moderate(request, pk):
         "message": message,
         "form": form,
         "can_moderate": message.status == Status.PENDING,
+        "history": history_for_page(message, labels=Status.choices),
     }
     return render(request, "column/messages_moderate.html", context)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pilots.files import AttachmentForm
+from pilots.history import history_for_page
 from pilots.models import PilotUnit, User
 from pilots.permissions import role_required
 
@@ -108,6 +109,7 @@ def achievement_detail(request, pk, recommend_form=None):
         "attachment_form": AttachmentForm(),
         "recommend_form": recommend_form
         or RecommendForm(initial={"recommendation": achievement.recommendation}),
+        "history": history_for_page(achievement, labels=services.STATE_LABELS),
     }
     return render(request, "milestones/achievement_detail.html", context)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pilots.files import AttachmentForm
+from pilots.history import history_for_page
 from pilots.models import Batch, PilotUnit, User
 from pilots.permissions import role_required
 from reviews import views as review_views
@@ -100,6 +101,7 @@ def _detail_context(request, unit, batch, material, **extra):
         "plaque": Plaque.objects.filter(batch=batch, unit=unit).first(),
         "can_edit": checks.can_edit_material(request.user, unit),
         "plaque_form": PlaqueForm(),
+        "history": history_for_page(material, labels=checks.Status.choices),
     }
     if request.user.is_office:
         context["task_forms"] = [

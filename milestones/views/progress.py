@@ -7,6 +7,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pilots.history import history_for_page
 from pilots.models import Batch, PilotUnit, User
 from pilots.permissions import is_member_of, role_required, supervises
 
@@ -111,6 +112,7 @@ def _report_context(request, *, batch, unit, period):
         "plan": plan,
         "items": items,
         "status": progress.report_status(period, report, timezone.localdate()),
+        "history": history_for_page(report, labels=ProgressReport.Status.choices),
     }
 
 

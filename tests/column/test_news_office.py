@@ -224,7 +224,7 @@ def test_withdraw_stale_when_someone_else_got_there_first(office_user):
     NewsPost.objects.filter(pk=post.pk).update(withdrawn_at=timezone.now())
 
     with pytest.raises(news.NewsStateError, match="Someone else|已有他人"):
-        news.withdraw(post=post)
+        news.withdraw(post=post, by=office_user)
 
 
 def test_unknown_action_is_404(client, office_user, post):
@@ -314,7 +314,7 @@ def test_image_removal_only_by_the_office(client, request, post, persona):
 def test_edit_saved_after_a_withdrawal_keeps_it_withdrawn(office_user):
     post = make_post(office_user, slug="edited")
     stale = NewsPost.objects.get(pk=post.pk)
-    news.withdraw(post=post)
+    news.withdraw(post=post, by=office_user)
     stale.title = "编辑后的标题"
 
     news.save_post(post=stale, by=office_user)
