@@ -34,7 +34,7 @@ def test_second_submission_refused_status_unchanged(plan, zhejiang, unit_user):
     stale.status = CheckMaterial.Status.DRAFT
 
     with pytest.raises(checks.CheckError, match="他人已在此期间修改了该材料"):
-        checks._move(stale, to=CheckMaterial.Status.SUBMITTED)
+        checks._move(stale, to=CheckMaterial.Status.SUBMITTED, by=unit_user)
     with pytest.raises(checks.CheckError, match="材料已提交，不能再修改"):
         checks.submit_material(material=material, plan=plan, user=unit_user)
     assert CheckMaterial.objects.get().status == CheckMaterial.Status.SUBMITTED
