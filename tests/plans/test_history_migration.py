@@ -1,4 +1,4 @@
-"""plans 0006/0007: PlanTransition rows become rows of the shared History, with
+"""plans 0007/0008: PlanTransition rows become rows of the shared History, with
 their times, and come back on the way down."""
 
 import datetime
@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from pilots.models import History
 from plans.models import Plan
 
-BEFORE = [("plans", "0005_contact_constraints_sqlite")]
+BEFORE = [("plans", "0006_attachment_base")]
 SUBMITTED_AT = datetime.datetime(2020, 4, 10, 2, 0, tzinfo=datetime.UTC)
 RETURNED_AT = datetime.datetime(2020, 4, 20, 8, 30, tzinfo=datetime.UTC)
 

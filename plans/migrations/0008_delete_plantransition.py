@@ -4,6 +4,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0006_plan_transitions_into_history")]
+    dependencies = [("plans", "0007_plan_transitions_into_history")]
 
     operations = [migrations.DeleteModel(name="PlanTransition")]

@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("pilots", "0005_deadlines_messages_history"),
-        ("plans", "0005_contact_constraints_sqlite"),
+        ("plans", "0006_attachment_base"),
     ]
 
     operations = [migrations.RunPython(into_history, back_to_transitions)]
