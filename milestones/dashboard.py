@@ -8,8 +8,8 @@ does not grow with the units. What a unit owes (the "owing" lists, the upcoming
 counts, the overdue cells) is milestones.outstanding's answer, built from the
 same rows.
 
-A department sees the units that have at least one task in its business domains,
-and of those units only the tasks in its domains (DOMAIN.md, roles).
+A department sees the units it supervises, and of those units only the tasks it
+supervises (TaskQuerySet.supervised_by; DOMAIN.md, roles).
 """
 
 import dataclasses
@@ -121,13 +121,13 @@ class Scope:
     def tasks(self):
         tasks = Task.objects.filter(unit__batches=self.batch)
         if self.department is not None:
-            tasks = tasks.filter(business_domain__departments=self.department)
+            tasks = tasks.supervised_by(self.department)
         return tasks
 
     def units(self):
         units = self.batch.units.all()
         if self.department is not None:
-            units = units.filter(pk__in=self.tasks().values("unit_id"))
+            units = units.supervised_by(self.department)
         return units
 
     def url(self, name, *args):

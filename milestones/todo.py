@@ -276,9 +276,7 @@ def department_items(user, *, batch, today):
     """A department: plans of the units it supervises that passed the office's
     初审 (under review) and wait for its 预审 on their latest version. 预审
     follows 初审 (DOMAIN.md, reviews: the four stages in order)."""
-    supervised = PilotUnit.objects.filter(
-        tasks__business_domain__departments=user.department_id
-    )
+    supervised = PilotUnit.objects.supervised_by(user.department_id)
     latest = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-number")
     pre_reviewed = StageRecord.objects.filter(
         plan=OuterRef("pk"),

@@ -10,7 +10,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -87,6 +87,13 @@ class Department(BilingualNameMixin, models.Model):
         return self.name
 
 
+class PilotUnitQuerySet(models.QuerySet):
+    def supervised_by(self, department):
+        """The units `department` (a Department or its id) supervises: those with a
+        task it supervises (TaskQuerySet.supervised_by)."""
+        return self.filter(pk__in=Task.objects.supervised_by(department).values("unit"))
+
+
 class PilotUnit(BilingualNameMixin, models.Model):
     class Level(models.TextChoices):
         BASIN = "basin", _("River basin agency")
@@ -100,6 +107,8 @@ class PilotUnit(BilingualNameMixin, models.Model):
     short_name_en = models.CharField(_("English short name"), max_length=40, blank=True)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = PilotUnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "slug"]
@@ -117,6 +126,15 @@ class PilotUnit(BilingualNameMixin, models.Model):
         if _prefers_english() and self.short_name_en:
             return self.short_name_en
         return self.short_name
+
+
+class TaskQuerySet(models.QuerySet):
+    def supervised_by(self, department):
+        """The tasks `department` (a Department, its id or an OuterRef to one)
+        supervises: a department supervises a task when the task's business domain
+        is one of the department's. The one home of that rule: units, users and
+        every per-task part a department may read are derived from it."""
+        return self.filter(business_domain__departments=department)
 
 
 class Task(models.Model):
@@ -153,6 +171,8 @@ class Task(models.Model):
     )
     source = models.CharField(_("source"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit__order", "order", "pk"]
@@ -266,15 +286,12 @@ class UserQuerySet(models.QuerySet):
         return self.active().filter(role=User.Role.DEPARTMENT)
 
     def supervising(self, unit):
-        """The departments' members who supervise one of `unit`'s tasks."""
-        return (
-            self.active()
-            .filter(
-                role=User.Role.DEPARTMENT,
-                department__business_domains__tasks__unit=unit,
-            )
-            .distinct()
+        """The departments' members who supervise one of `unit`'s tasks
+        (`unit`: a PilotUnit or its id)."""
+        supervised = Task.objects.filter(unit=unit).supervised_by(
+            OuterRef("department_id")
         )
+        return self.active().filter(Exists(supervised), role=User.Role.DEPARTMENT)
 
 
 class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):

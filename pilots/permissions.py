@@ -31,11 +31,45 @@ def is_member_of(user, unit):
     return user.is_authenticated and user.is_unit_member and user.unit_id == unit.pk
 
 
+def supervising_department(user):
+    """The id of the department `user` works for, whose supervision limits what
+    they read; None for every other role."""
+    if user.is_authenticated and user.is_department:
+        return user.department_id
+    return None
+
+
 def supervises(user, unit):
-    """A department supervises a unit when one of the unit's tasks is in its domains."""
-    if not (user.is_authenticated and user.is_department):
+    """A department supervises a unit when it supervises one of the unit's tasks
+    (a task in one of its business domains: TaskQuerySet.supervised_by)."""
+    department = supervising_department(user)
+    if department is None:
         return False
-    return unit.tasks.filter(business_domain__departments=user.department_id).exists()
+    return unit.tasks.supervised_by(department).exists()
+
+
+def supervised_task_ids(department, unit):
+    """The ids of `unit`'s tasks that `department` (or its id) supervises."""
+    return set(unit.tasks.supervised_by(department).values_list("pk", flat=True))
+
+
+def readable_task_ids(user, unit):
+    """The ids of `unit`'s tasks whose own parts `user` may read (per-task
+    contacts, schedule items, deliverables, progress, checklist entries, task
+    acceptance), or None when that is all of them: a department reads only the
+    tasks it supervises; the office, the unit and an assigned expert read every
+    task. The caller has already checked that `user` may read the unit at all.
+    One query for a department, none for anyone else."""
+    department = supervising_department(user)
+    if department is None:
+        return None
+    return supervised_task_ids(department, unit)
+
+
+def is_readable(task_id, task_ids):
+    """Whether a row of task `task_id` is shown to a reader of `task_ids`
+    (readable_task_ids). A row of no task (the unit's overall contacts) is."""
+    return task_ids is None or task_id is None or task_id in task_ids
 
 
 def can_view_unit_private(user, unit):

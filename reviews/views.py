@@ -93,7 +93,7 @@ def home(request):
             "reviews/unit_home.html",
             {"submissions": decided, "unit": user.unit},
         )
-    units = [u for u in PilotUnit.objects.all() if can_pre_review(user, u)]
+    units = PilotUnit.objects.supervised_by(user.department_id)
     return render(request, "reviews/department_home.html", {"units": units})
 
 

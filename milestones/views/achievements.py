@@ -35,9 +35,7 @@ def _visible_units(user):
     if user.is_office:
         return PilotUnit.objects.all()
     if user.is_department:
-        return PilotUnit.objects.filter(
-            tasks__business_domain__departments=user.department_id
-        ).distinct()
+        return PilotUnit.objects.supervised_by(user.department_id)
     return PilotUnit.objects.filter(pk=user.unit_id)
 
 
