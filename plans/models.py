@@ -335,6 +335,8 @@ class PlanPdf(models.Model):
     """A plan rendered as PDF by a Celery worker, cached by the content it shows.
 
     `version` null: a draft render, whose content is kept here (the draft moves on).
+    `department` null: the whole plan, for the office and the unit; else that
+    department's view of it, the tasks it supervises only (pdfjobs.shown_content).
     Only plans/pdfjobs.py writes `status`.
     """
 
@@ -354,6 +356,14 @@ class PlanPdf(models.Model):
     )
     number = models.PositiveIntegerField(_("version"))
     draft_content = models.JSONField(null=True, blank=True)
+    department = models.ForeignKey(
+        "pilots.Department",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
     content_hash = models.CharField(max_length=64)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING

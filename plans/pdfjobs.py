@@ -15,6 +15,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from pilots.permissions import supervised_task_ids, supervising_department
+
 from . import services
 from .models import PlanPdf
 from .pdf import document_from_snapshot, render_plan_pdf
@@ -34,9 +36,12 @@ RENDER_TASK = "plans.render_pdf"
 Status = PlanPdf.Status
 
 
-def content_hash(content, *, number, is_draft):
-    """sha256 of what the PDF shows: the snapshot, its number and the watermark."""
+def content_hash(content, *, number, is_draft, department=None):
+    """sha256 of what the PDF shows: the snapshot, its number, the watermark and,
+    for a department's view, the department (never the whole plan's PDF)."""
     payload = {"content": content, "number": number, "draft": is_draft}
+    if department is not None:
+        payload["department"] = department
     text = json.dumps(
         payload, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder
     )
@@ -53,18 +58,32 @@ def _send_render(pk):
     current_app.send_task(RENDER_TASK, args=[pk])
 
 
+def shown_content(content, *, department, unit):
+    """What a PDF for `department` (an id; None: the whole plan) shows of the
+    snapshot `content`: a department, only the tasks it supervises."""
+    if department is None:
+        return content
+    return services.readable_content(content, supervised_task_ids(department, unit))
+
+
 def request_pdf(*, plan, version=None, user):
-    """The PlanPdf for the plan's current draft (or `version`): the existing one
-    for the same content when there is one, else a new pending one, enqueued."""
+    """The PlanPdf for the plan's current draft (or `version`) as `user` may read
+    it: the existing one for the same content when there is one, else a new
+    pending one, enqueued."""
+    department = supervising_department(user)
     if version is None:
         last = plan.versions.order_by("-number").values_list("number", flat=True)
         number = (last.first() or 0) + 1
         content = services.snapshot(plan)
-        digest = content_hash(content, number=number, is_draft=True)
     else:
         number = version.number
-        content = None
-        digest = content_hash(version.content, number=number, is_draft=False)
+        content = version.content
+    # The hash covers what is shown: when a department's tasks change, so does
+    # its PDF.
+    shown = shown_content(content, department=department, unit=plan.unit)
+    digest = content_hash(
+        shown, number=number, is_draft=version is None, department=department
+    )
     existing = PlanPdf.objects.filter(plan=plan, content_hash=digest).first()
     if existing is not None:
         return existing
@@ -74,7 +93,8 @@ def request_pdf(*, plan, version=None, user):
                 plan=plan,
                 version=version,
                 number=number,
-                draft_content=content,
+                draft_content=shown if version is None else None,
+                department_id=department,
                 content_hash=digest,
                 requested_by=user if user.is_authenticated else None,
             )
@@ -106,7 +126,7 @@ def _document(pdf):
         content = pdf.version.content
         date = timezone.localdate(pdf.version.submitted_at)
     return document_from_snapshot(
-        content,
+        shown_content(content, department=pdf.department_id, unit=plan.unit),
         version_number=pdf.number,
         date=date,
         is_draft=pdf.is_draft,

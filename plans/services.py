@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from pilots.deadlines import days_late, due_date, extend
 from pilots.history import record
 from pilots.models import DeadlineKind
+from pilots.permissions import is_readable
 
 from . import messages
 from .models import (
@@ -170,14 +171,44 @@ def _state(rows, blockers):
     return State.IN_PROGRESS if blockers else State.COMPLETE
 
 
-def load_plan(plan):
-    """The plan's rows in a fixed number of queries, for pages and snapshots."""
+def load_plan(plan, *, task_ids=None):
+    """The plan's rows in a fixed number of queries, for pages and snapshots.
+
+    `task_ids` (pilots.permissions.readable_task_ids; None: all) keeps only those
+    tasks and their contacts, schedule items and deliverables: what a department
+    reads of a plan. The texts and the unit's overall contacts always stay."""
+
+    def readable(rows):
+        return [row for row in rows if is_readable(row.task_id, task_ids)]
+
     return {
-        "tasks": list(plan.unit.tasks.all()),
+        "tasks": [
+            task for task in plan.unit.tasks.all() if is_readable(task.pk, task_ids)
+        ],
         "sections": list(plan.sections.all()),
-        "contacts": list(plan.contacts.select_related("task")),
-        "schedule": list(plan.schedule.select_related("task")),
-        "deliverables": list(plan.deliverables.select_related("task")),
+        "contacts": readable(plan.contacts.select_related("task")),
+        "schedule": readable(plan.schedule.select_related("task")),
+        "deliverables": readable(plan.deliverables.select_related("task")),
+    }
+
+
+def readable_content(content, task_ids):
+    """A snapshot (a version's content) as a reader of `task_ids` sees it: the
+    same rule as load_plan, for the frozen JSON of the version pages, the
+    comparison and the PDF. Returns `content` itself when `task_ids` is None."""
+    if task_ids is None:
+        return content
+
+    def readable(name, task_key="task"):
+        rows = content.get(name, [])
+        return [row for row in rows if is_readable(row[task_key], task_ids)]
+
+    return {
+        **content,
+        "tasks": readable("tasks", task_key="id"),
+        "contacts": readable("contacts"),
+        "schedule": readable("schedule"),
+        "deliverables": readable("deliverables"),
     }
 
 
@@ -459,20 +490,23 @@ def diff_rows(old, new):
     return rows
 
 
-def compare_versions(old, new):
-    """For each text section: its label, whether it changed, and the rows."""
+def compare_versions(old, new, *, task_ids=None):
+    """For each text section: its label, whether it changed, and the rows; the
+    rows of the tasks in `task_ids` only (readable_content)."""
+    old_content = readable_content(old.content, task_ids)
+    new_content = readable_content(new.content, task_ids)
     result = []
     for key in SectionKey:
-        a = old.content["sections"].get(key.value, "")
-        b = new.content["sections"].get(key.value, "")
+        a = old_content["sections"].get(key.value, "")
+        b = new_content["sections"].get(key.value, "")
         result.append({"label": key.label, "changed": a != b, "rows": diff_rows(a, b)})
     for name, label in (
         ("schedule", _("Schedule")),
         ("deliverables", _("Main deliverables")),
         ("contacts", _("Contacts")),
     ):
-        a = _rows_text(name, old.content.get(name, []))
-        b = _rows_text(name, new.content.get(name, []))
+        a = _rows_text(name, old_content.get(name, []))
+        b = _rows_text(name, new_content.get(name, []))
         result.append({"label": label, "changed": a != b, "rows": diff_rows(a, b)})
     return result
 

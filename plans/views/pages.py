@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from pilots.files import AttachmentForm
 from pilots.history import history_for_page
 from pilots.models import Batch, PilotUnit
-from pilots.permissions import supervises
+from pilots.permissions import readable_task_ids
 
 from .. import services
 from ..forms import CommentForm, ExtensionForm
@@ -30,9 +30,9 @@ def plan_list(request):
     if not (user.is_office or user.is_department):
         raise PermissionDenied
     batch = Batch.objects.current()
-    units = list(PilotUnit.objects.all())
+    units = PilotUnit.objects.all()
     if user.is_department:
-        units = [unit for unit in units if supervises(user, unit)]
+        units = units.supervised_by(user.department_id)
     plans = {
         plan.unit_id: plan
         for plan in Plan.objects.filter(batch=batch).prefetch_related("versions")
@@ -62,8 +62,10 @@ def plan_detail(request, slug):
 
 def detail_context(request, plan, *, comment_form=None, answer_form=None):
     """The plan page. A comment or answer form with errors comes back bound, so
-    the page shows the errors next to what the user typed."""
-    rows = services.load_plan(plan)
+    the page shows the errors next to what the user typed. A department sees the
+    tasks it supervises only (their contacts, schedule items, deliverables and
+    what is missing of them)."""
+    rows = services.load_plan(plan, task_ids=readable_task_ids(request.user, plan.unit))
     result = services.completeness(plan=plan, **rows)
     texts = {s.key: s for s in rows["sections"]}
     comments = list(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pilots.files import file_response
+from pilots.permissions import supervising_department
 
 from .. import pdfjobs
 from ..models import PlanPdf
@@ -28,9 +29,14 @@ def _pdf_file(pdf):
 
 
 def _get_pdf(request, slug, pk):
+    """A PDF of the plan as `request.user` may read it: a department gets only
+    its own view (pdfjobs.request_pdf), never the whole plan's."""
     plan = get_plan(request, slug)
     return get_object_or_404(
-        PlanPdf.objects.select_related("version"), plan=plan, pk=pk
+        PlanPdf.objects.select_related("version"),
+        plan=plan,
+        pk=pk,
+        department=supervising_department(request.user),
     )
 
 

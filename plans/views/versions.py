@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from pilots.permissions import readable_task_ids
+
 from .. import services
 from ..models import Anchor, SectionKey
 from .access import get_plan
@@ -13,14 +15,23 @@ from .access import get_plan
 def version_detail(request, slug, number):
     plan = get_plan(request, slug)
     version = get_object_or_404(plan.versions, number=number)
+    content = services.readable_content(
+        version.content, readable_task_ids(request.user, plan.unit)
+    )
     sections = [
-        {"label": key.label, "text": version.content["sections"].get(key.value, "")}
+        {"label": key.label, "text": content["sections"].get(key.value, "")}
         for key in SectionKey
     ]
     return render(
         request,
         "plans/version_detail.html",
-        {"plan": plan, "unit": plan.unit, "version": version, "sections": sections},
+        {
+            "plan": plan,
+            "unit": plan.unit,
+            "version": version,
+            "content": content,
+            "sections": sections,
+        },
     )
 
 
@@ -46,7 +57,11 @@ def compare(request, slug):
             "old": by_number[a],
             "new": by_number[b],
             "versions": versions,
-            "diff": services.compare_versions(by_number[a], by_number[b]),
+            "diff": services.compare_versions(
+                by_number[a],
+                by_number[b],
+                task_ids=readable_task_ids(request.user, plan.unit),
+            ),
             "anchors": Anchor,
         },
     )
