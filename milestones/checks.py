@@ -19,7 +19,7 @@ from pilots.deadlines import days_late, due_date, due_dates
 from pilots.files import stored_upload
 from pilots.history import record
 from pilots.models import DeadlineKind
-from pilots.permissions import can_view_unit_private, is_member_of
+from pilots.permissions import can_view_unit_private, is_member_of, is_readable
 from plans.models import Plan
 from plans.models import Status as PlanStatus
 from reviews import services as review_services
@@ -153,16 +153,43 @@ def entry_key(entry):
     return f"d{entry.deliverable_id}"
 
 
-def material_view(material):
-    """What a reader sees of the material: texts, checklist with labels, evidence."""
+def entry_task_id(entry):
+    """The task of the plan item whose state `entry` gives."""
+    return (entry.schedule_item or entry.deliverable).task_id
+
+
+def material_view(material, task_ids=None):
+    """What a reader sees of the material: texts, checklist with labels, evidence.
+    Of the checklist, the entries of the tasks in `task_ids` only (None: all;
+    pilots.permissions.readable_task_ids): a department reads the tasks it
+    supervises; the texts and evidence are the unit's as a whole."""
     plan = approved_plan(batch=material.batch, unit=material.unit)
     labels = {key: label for key, label, _row in checklist_items(plan)} if plan else {}
-    entries = ChecklistEntry.objects.filter(material=material) if material.pk else []
+    entries = (
+        ChecklistEntry.objects.filter(material=material).select_related(
+            "schedule_item", "deliverable"
+        )
+        if material.pk
+        else []
+    )
     return {
         "material": material,
-        "entries": [(labels.get(entry_key(e), str(e)), e) for e in entries],
+        "entries": [
+            (labels.get(entry_key(e), str(e)), e)
+            for e in entries
+            if is_readable(entry_task_id(e), task_ids)
+        ],
         "evidence": list(material.evidence.all()) if material.pk else [],
     }
+
+
+def task_acceptances(result, task_ids=None):
+    """The acceptance per task of `result` (a CheckResult or None), of the tasks in
+    `task_ids` only (None: all), as material_view."""
+    if result is None:
+        return []
+    rows = result.tasks.select_related("task")
+    return [row for row in rows if is_readable(row.task_id, task_ids)]
 
 
 def current_submission(material):

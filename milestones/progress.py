@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from pilots.deadlines import days_late
 from pilots.history import record
 from pilots.models import Task
-from pilots.permissions import is_member_of, supervises
+from pilots.permissions import is_member_of, is_readable, supervises
 from plans.models import Plan
 from plans.models import Status as PlanStatus
 
@@ -255,26 +255,31 @@ class ChecklistItem:
         return ItemState(self.state).label if self.state else ""
 
 
-def plan_items(plan):
+def plan_items(plan, task_ids=None):
     """The plan's schedule items then deliverables as ChecklistItems, unreported;
-    in task order. Two queries."""
+    in task order. Of the tasks in `task_ids` only (None: all): what a reader of
+    them sees of the checklist (pilots.permissions.readable_task_ids). Two
+    queries."""
     items = [
         ChecklistItem(kind="schedule", item=row, task=row.task)
         for row in plan.schedule.select_related("task")
+        if is_readable(row.task_id, task_ids)
     ] + [
         ChecklistItem(kind="deliverable", item=row, task=row.task)
         for row in plan.deliverables.select_related("task")
+        if is_readable(row.task_id, task_ids)
     ]
     items.sort(key=lambda entry: (entry.task.order, entry.task.pk))
     return items
 
 
-def checklist_items(plan):
+def checklist_items(plan, task_ids=None):
     """The approved plan as checklist (the yardstick): each schedule item and
-    deliverable of `plan` with its latest reported state and reason, taken from
-    the most recently submitted progress report or check material that gives it.
-    Three queries whatever the plan's size."""
-    items = plan_items(plan)
+    deliverable of `plan` (of the tasks in `task_ids`, see plan_items) with its
+    latest reported state and reason, taken from the most recently submitted
+    progress report or check material that gives it. Three queries whatever the
+    plan's size."""
+    items = plan_items(plan, task_ids)
     entries = (
         ChecklistEntry.objects.filter(
             Q(schedule_item__plan=plan) | Q(deliverable__plan=plan)
@@ -304,20 +309,12 @@ def checklist_items(plan):
 # ------------------------------------------------------------------ visibility
 
 
-def department_task_ids(user, unit):
-    """The unit's tasks a department user may read about (its business domains)."""
-    return set(
-        unit.tasks.filter(business_domain__departments=user.department_id).values_list(
-            "pk", flat=True
-        )
-    )
-
-
-def visible_task_ids(user, unit):
-    """Tasks of `unit` whose sections `user` may read; None means all of them."""
-    if user.is_department:
-        return department_task_ids(user, unit)
-    return None
+def readable_progress(report, task_ids):
+    """The report's TaskProgress rows of the tasks in `task_ids` (None: all;
+    pilots.permissions.readable_task_ids)."""
+    return [
+        row for row in report.task_progress.all() if is_readable(row.task_id, task_ids)
+    ]
 
 
 def can_view_report(user, report):

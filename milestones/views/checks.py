@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from pilots.files import AttachmentForm
 from pilots.history import history_for_page
 from pilots.models import Batch, PilotUnit, User
-from pilots.permissions import role_required
+from pilots.permissions import readable_task_ids, role_required
 from reviews import views as review_views
 from reviews.forms import DecisionForm
 from reviews.models import Round, Submission
@@ -87,12 +87,13 @@ def _initial(material, items):
 def _detail_context(request, unit, batch, material, **extra):
     kind = CheckKind(material.kind)
     opens, due = checks.window(batch=batch, unit=unit, kind=kind)
+    task_ids = readable_task_ids(request.user, unit)
     result = getattr(material, "result", None) if material.pk else None
-    tasks = list(result.tasks.select_related("task")) if result else []
+    tasks = checks.task_acceptances(result, task_ids)
     context = {
         "unit": unit,
         "kind": kind,
-        **checks.material_view(material),
+        **checks.material_view(material, task_ids),
         "opens": opens,
         "due": due,
         "submission": checks.current_submission(material),

@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 
 from pilots.history import history_for_page
 from pilots.models import Batch, PilotUnit, User
-from pilots.permissions import is_member_of, role_required, supervises
+from pilots.permissions import (
+    is_member_of,
+    readable_task_ids,
+    role_required,
+    supervises,
+)
 
 from .. import progress
 from ..models import ProgressReport
@@ -46,9 +51,7 @@ def _get_unit(request, slug):
 def _units_for(user, batch):
     units = batch.units.order_by("order", "slug")
     if user.is_department:
-        units = units.filter(
-            tasks__business_domain__departments=user.department_id
-        ).distinct()
+        units = units.supervised_by(user.department_id)
     return list(units)
 
 
@@ -103,7 +106,8 @@ def _report_context(request, *, batch, unit, period):
     if report is None and not is_member_of(request.user, unit):
         raise Http404
     plan = progress.approved_plan(batch=batch, unit=unit)
-    items = progress.plan_items(plan) if plan else []
+    task_ids = readable_task_ids(request.user, unit)
+    items = progress.plan_items(plan, task_ids) if plan else []
     return {
         "batch": batch,
         "unit": unit,
@@ -111,6 +115,7 @@ def _report_context(request, *, batch, unit, period):
         "report": report,
         "plan": plan,
         "items": items,
+        "task_ids": task_ids,
         "status": progress.report_status(period, report, timezone.localdate()),
         "history": history_for_page(report, labels=ProgressReport.Status.choices),
     }
@@ -174,26 +179,18 @@ def progress_report(request, slug, period):
 
 
 def _report_read(request, context):
-    """Read-only: a department sees only the sections of the tasks it guides."""
+    """Read-only: a department sees only the sections of the tasks it supervises
+    (the context's task_ids and items are limited to them)."""
     report = context["report"]
     if report is None:
         raise Http404
-    visible = progress.visible_task_ids(request.user, context["unit"])
-    task_rows = [
-        row
-        for row in report.task_progress.all()
-        if visible is None or row.task_id in visible
-    ]
+    task_rows = progress.readable_progress(report, context["task_ids"])
     states = {
         (f"s{entry.schedule_item_id}" if entry.schedule_item_id else "")
         + (f"d{entry.deliverable_id}" if entry.deliverable_id else ""): entry
         for entry in report.checklist.all()
     }
-    item_rows = [
-        (item, states.get(item.key))
-        for item in context["items"]
-        if visible is None or item.task.pk in visible
-    ]
+    item_rows = [(item, states.get(item.key)) for item in context["items"]]
     context.update(task_rows=task_rows, item_rows=item_rows)
     return render(request, "milestones/progress_report.html", context)
 
@@ -204,10 +201,8 @@ def progress_checklist(request, slug):
     unit = _get_unit(request, slug)
     batch = _current_batch()
     plan = progress.approved_plan(batch=batch, unit=unit)
-    items = progress.checklist_items(plan) if plan else []
-    visible = progress.visible_task_ids(request.user, unit)
-    if visible is not None:
-        items = [item for item in items if item.task.pk in visible]
+    task_ids = readable_task_ids(request.user, unit)
+    items = progress.checklist_items(plan, task_ids) if plan else []
     return render(
         request,
         "milestones/progress_checklist.html",
