@@ -53,13 +53,21 @@ def supervised_task_ids(department, unit):
     return set(unit.tasks.supervised_by(department).values_list("pk", flat=True))
 
 
+def readable_tasks(user, unit):
+    """The tasks of `unit` whose own parts `user` may read (per-task contacts,
+    schedule items, deliverables, progress, checklist entries, task acceptance):
+    a department reads only the tasks it supervises; the office, the unit and an
+    assigned expert read every task. The caller has already checked that `user`
+    may read the unit at all. A queryset, not run yet."""
+    department = supervising_department(user)
+    if department is None:
+        return unit.tasks.all()
+    return unit.tasks.supervised_by(department)
+
+
 def readable_task_ids(user, unit):
-    """The ids of `unit`'s tasks whose own parts `user` may read (per-task
-    contacts, schedule items, deliverables, progress, checklist entries, task
-    acceptance), or None when that is all of them: a department reads only the
-    tasks it supervises; the office, the unit and an assigned expert read every
-    task. The caller has already checked that `user` may read the unit at all.
-    One query for a department, none for anyone else."""
+    """readable_tasks as ids, or None when that is all of the unit's tasks. One
+    query for a department, none for anyone else."""
     department = supervising_department(user)
     if department is None:
         return None

@@ -171,20 +171,21 @@ def _state(rows, blockers):
     return State.IN_PROGRESS if blockers else State.COMPLETE
 
 
-def load_plan(plan, *, task_ids=None):
+def load_plan(plan, *, tasks=None):
     """The plan's rows in a fixed number of queries, for pages and snapshots.
 
-    `task_ids` (pilots.permissions.readable_task_ids; None: all) keeps only those
-    tasks and their contacts, schedule items and deliverables: what a department
-    reads of a plan. The texts and the unit's overall contacts always stay."""
+    `tasks` (a queryset of the unit's tasks, pilots.permissions.readable_tasks;
+    None: all) keeps only those tasks and their contacts, schedule items and
+    deliverables: what a department reads of a plan. The texts and the unit's
+    overall contacts always stay."""
+    tasks = list(plan.unit.tasks.all() if tasks is None else tasks)
+    task_ids = {task.pk for task in tasks}
 
     def readable(rows):
         return [row for row in rows if is_readable(row.task_id, task_ids)]
 
     return {
-        "tasks": [
-            task for task in plan.unit.tasks.all() if is_readable(task.pk, task_ids)
-        ],
+        "tasks": tasks,
         "sections": list(plan.sections.all()),
         "contacts": readable(plan.contacts.select_related("task")),
         "schedule": readable(plan.schedule.select_related("task")),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from pilots.files import AttachmentForm
 from pilots.history import history_for_page
 from pilots.models import Batch, PilotUnit
-from pilots.permissions import readable_task_ids
+from pilots.permissions import readable_tasks
 
 from .. import services
 from ..forms import CommentForm, ExtensionForm
@@ -65,7 +65,7 @@ def detail_context(request, plan, *, comment_form=None, answer_form=None):
     the page shows the errors next to what the user typed. A department sees the
     tasks it supervises only (their contacts, schedule items, deliverables and
     what is missing of them)."""
-    rows = services.load_plan(plan, task_ids=readable_task_ids(request.user, plan.unit))
+    rows = services.load_plan(plan, tasks=readable_tasks(request.user, plan.unit))
     result = services.completeness(plan=plan, **rows)
     texts = {s.key: s for s in rows["sections"]}
     comments = list(
