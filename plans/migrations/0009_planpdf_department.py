@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pilots', '0006_user_manager'),
-        ('plans', '0005_contact_constraints_sqlite'),
+        ('plans', '0008_delete_plantransition'),
     ]
 
     operations = [
