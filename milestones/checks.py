@@ -446,7 +446,7 @@ def remove_evidence(*, evidence, plan):
 
 
 @transaction.atomic
-def decide(*, submission, outcome, opinion, show_expert_names, user):
+def decide(*, submission, outcome, opinion, user, quorum_reason=""):
     """The office decides on material before a round: the review decision
     (reviews.services.decide) and, in the same transaction, `record_result`."""
     try:
@@ -454,8 +454,8 @@ def decide(*, submission, outcome, opinion, show_expert_names, user):
             submission=submission,
             outcome=outcome,
             opinion=opinion,
-            show_expert_names=show_expert_names,
             user=user,
+            quorum_reason=quorum_reason,
             record_result=record_result,
         )
     except review_services.ReviewError as error:

@@ -147,7 +147,6 @@ def seed(batch, stdout):
                 submission=submission,
                 outcome="approve",
                 opinion="中期检查通过，请按专家意见加快成果总结。" + DEMO,
-                show_expert_names=False,
                 user=office,
             )
             decided += 1

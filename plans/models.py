@@ -321,6 +321,16 @@ class PlanComment(models.Model):
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     is_addressed = models.BooleanField(_("addressed"), default=False)
+    # The office closes a comment once satisfied; a plan is not approved while
+    # one is open. Reopening clears both.
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -329,6 +339,17 @@ class PlanComment(models.Model):
 
     def __str__(self):
         return self.body[:40]
+
+    @property
+    def is_open(self):
+        return self.resolved_at is None
+
+    def was_open_at(self, moment):
+        """Open when a version was submitted at `moment`: made before, not yet
+        resolved then."""
+        return self.created_at <= moment and (
+            self.resolved_at is None or self.resolved_at > moment
+        )
 
 
 class PlanPdf(models.Model):

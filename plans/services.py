@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pilots.deadlines import days_late, due_date, extend
 from pilots.history import record
@@ -388,6 +389,17 @@ def return_plan(*, plan, expected, user, comment=""):
 
 @transaction.atomic
 def approve_plan(*, plan, expected, user, comment=""):
+    """Refused while a review comment is open: the office resolves them first."""
+    open_comments = plan.comments.filter(resolved_at__isnull=True).count()
+    if open_comments:
+        raise PlanError(
+            ngettext(
+                "%(n)s review comment is still open: resolve it before approving.",
+                "%(n)s review comments are still open: resolve them before approving.",
+                open_comments,
+            )
+            % {"n": open_comments}
+        )
     transition = _transition(
         plan=plan, expected=expected, to=Status.APPROVED, user=user, comment=comment
     )
@@ -417,6 +429,19 @@ def add_comment(*, plan, section, body, user):
     )
     messages.comment_added(plan=plan, comment=comment)
     return comment
+
+
+def resolve_comment(*, comment, user):
+    """The office closes a comment (conditional: a second click changes nothing)."""
+    return PlanComment.objects.filter(pk=comment.pk, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=user
+    )
+
+
+def reopen_comment(*, comment):
+    return PlanComment.objects.filter(pk=comment.pk, resolved_at__isnull=False).update(
+        resolved_at=None, resolved_by=None, is_addressed=False
+    )
 
 
 def answer_comment(*, comment, answer, addressed, user):

@@ -24,12 +24,16 @@ urlpatterns = [
         name="attachment",
     ),
     path("<slug:slug>/submit/", workflow.submit, name="submit"),
-    path("<slug:slug>/decide/<slug:verb>/", workflow.decide, name="decide"),
     path("<slug:slug>/comments/", workflow.comment_add, name="comment_add"),
     path(
         "<slug:slug>/comments/<int:pk>/answer/",
         workflow.comment_answer,
         name="comment_answer",
+    ),
+    path(
+        "<slug:slug>/comments/<int:pk>/resolve/",
+        workflow.comment_resolve,
+        name="comment_resolve",
     ),
     path("<slug:slug>/extension/", workflow.extension, name="extension"),
     path("<slug:slug>/versions/<int:number>/", versions.version_detail, name="version"),

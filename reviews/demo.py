@@ -11,7 +11,9 @@ import datetime
 from django.utils import timezone
 
 from pilots.models import User
+from plans import services as plan_services
 from plans.models import Plan
+from plans.models import Status as PlanStatus
 
 from . import services
 from .models import (
@@ -45,6 +47,27 @@ def _score(assignment, criteria, marks, *, submitted):
     Score.objects.bulk_create(
         Score(sheet=sheet, criterion=c, value=v)
         for c, v in zip(criteria, marks, strict=True)
+    )
+
+
+def _through_pre_review(plan, version, office):
+    """初审 passed by the office, 预审 by the supervising department."""
+    department = User.objects.supervising(plan.unit).first() or office
+    StageRecord.objects.create(
+        plan=plan,
+        version=version,
+        stage=Stage.PRELIMINARY,
+        outcome=StageRecord.Outcome.PASS,
+        comments="材料齐全，符合编制大纲。" + DEMO,
+        by=office,
+    )
+    StageRecord.objects.create(
+        plan=plan,
+        version=version,
+        stage=Stage.PRE_REVIEW,
+        outcome=StageRecord.Outcome.RECOMMEND,
+        comments="建议加强与流域机构的数据共享。" + DEMO,
+        by=department,
     )
 
 
@@ -86,20 +109,34 @@ def seed(batch, stdout):
             submission=submission,
             outcome=Decision.Outcome.APPROVE,
             opinion="同意实施，按专家意见完善数据共享方案。" + DEMO,
-            show_expert_names=False,
             by=office,
         )
-        StageRecord.objects.create(
+        _through_pre_review(fujian, version, office)
+        meeting = StageRecord.objects.create(
             plan=fujian,
             version=version,
-            stage=Stage.PRELIMINARY,
-            outcome=StageRecord.Outcome.PASS,
+            stage=Stage.MEETING,
+            outcome=StageRecord.Outcome.CONCLUDED,
+            meeting_date=today - datetime.timedelta(days=1),
+            contact_comments="方案结构完整，建议细化年度目标。" + DEMO,
+            department_comments="与水利工程运行管理业务结合紧密。" + DEMO,
+            expert_comments="技术路线可行，数据共享需明确责任单位。" + DEMO,
+            comments="同意通过，按专家意见完善数据共享方案后实施。" + DEMO,
+            minority_view="一位专家认为投资估算偏大，建议分期实施。" + DEMO,
             by=office,
+        )
+        meeting.experts_present.set(
+            [e for e in experts.values() if e.affiliation_id != fujian.unit_id]
         )
 
     zhejiang = Plan.objects.filter(batch=batch, unit__slug="zhejiang").first()
     version = zhejiang and zhejiang.versions.order_by("-number").first()
     if version is not None:
+        _through_pre_review(zhejiang, version, office)
+        if zhejiang.status == PlanStatus.SUBMITTED:
+            plan_services.start_review(
+                plan=zhejiang, expected=PlanStatus.SUBMITTED, user=office
+            )
         submission = Submission.objects.create(
             round=round_, unit=zhejiang.unit, plan_version=version
         )
@@ -111,4 +148,7 @@ def seed(batch, stdout):
                 submission=submission, expert=expert, assigned_by=office
             )
             _score(assignment, criteria, MARKS[username], submitted=submitted)
-    stdout.write("  reviews: a plan-review round with scores and a decision")
+    stdout.write(
+        "  reviews: a plan-review round with scores, Fujian through all four "
+        "stages and a decision"
+    )

@@ -34,6 +34,8 @@ class RoundForm(forms.ModelForm):
             "grade_excellent",
             "grade_good",
             "grade_pass",
+            "quorum",
+            "show_expert_names",
         ]
         widgets = {"opens_on": DateInput, "closes_on": DateInput}
 
@@ -203,10 +205,32 @@ class ScoreSheetForm(forms.Form):
         }
 
 
+QUORUM_REASON_LABEL = gettext_lazy(
+    "If fewer experts than the quorum have submitted: why go on without them"
+)
+
+
 class DecisionForm(forms.ModelForm):
+    # The state the office saw: a decision on a plan that moved since is refused.
+    expected = forms.CharField(widget=forms.HiddenInput, required=False)
+    quorum_reason = forms.CharField(
+        label=QUORUM_REASON_LABEL,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     class Meta:
         model = Decision
-        fields = ["outcome", "opinion", "show_expert_names"]
+        fields = ["outcome", "opinion"]
+
+
+class SkipForm(forms.Form):
+    """The office skips 预审 or 会审, saying why."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Why this stage is skipped"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class PreliminaryForm(forms.Form):
@@ -262,6 +286,12 @@ class MeetingForm(forms.ModelForm):
         ]
         labels = {"comments": gettext_lazy("Conclusions agreed")}
         widgets = {"meeting_date": DateInput}
+
+    quorum_reason = forms.CharField(
+        label=QUORUM_REASON_LABEL,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

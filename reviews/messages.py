@@ -44,15 +44,3 @@ def review_reopened(*, sheet):
             url=reverse("reviews:assignment", args=[assignment.pk]),
         )
     )
-
-
-def review_decision(*, submission, decision):
-    """The unit's members read the decision on their feedback page."""
-    notify(
-        Message(
-            name="review_decision",
-            recipients=list(User.objects.members_of(submission.unit_id)),
-            context={"submission": submission, "decision": decision},
-            url=reverse("reviews:feedback", args=[submission.pk]),
-        )
-    )

@@ -98,7 +98,10 @@ class Stage(models.TextChoices):
 
 
 class StageRecord(models.Model):
-    """The outcome of 初审, 预审 or 会审 on one plan version."""
+    """The outcome of 初审, 预审 or 会审 on one plan version (reviews/workflow.py has
+    the order). A skipped stage, or an expert review closed with fewer sheets than
+    the quorum, is a record with outcome "skipped" and the office's reason in
+    `comments`; for check material such a record names its `submission`."""
 
     class Outcome(models.TextChoices):
         PASS = "pass", _("Passed")
@@ -107,9 +110,21 @@ class StageRecord(models.Model):
         RECOMMEND_CHANGES = "recommend_changes", _("Recommended with changes")
         NOT_RECOMMEND = "not_recommend", _("Not recommended")
         CONCLUDED = "concluded", _("Conclusions agreed")
+        SKIPPED = "skipped", _("Skipped, with the office's reason")
 
     plan = models.ForeignKey(
-        "plans.Plan", on_delete=models.CASCADE, related_name="review_stages"
+        "plans.Plan",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="review_stages",
+    )
+    submission = models.ForeignKey(
+        "Submission",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="stage_records",
     )
     version = models.ForeignKey(
         "plans.PlanVersion",
@@ -145,6 +160,10 @@ class StageRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_stage_display()}: {self.get_outcome_display()}"
+
+    @property
+    def is_skip(self):
+        return self.outcome == self.Outcome.SKIPPED
 
 
 class Round(models.Model):
@@ -183,6 +202,20 @@ class Round(models.Model):
     )
     grade_pass = models.DecimalField(
         _("pass from"), max_digits=5, decimal_places=1, default=60
+    )
+    quorum = models.PositiveSmallIntegerField(
+        _("quorum (score sheets before a decision)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: every assigned expert."),
+    )
+    show_expert_names = models.BooleanField(
+        _("show expert names to the units"),
+        default=False,
+        help_text=_(
+            "Off: units read the experts' comments without names, and never see "
+            "who attended the joint meeting or the minority view."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -380,7 +413,6 @@ class Decision(models.Model):
     )
     outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
     opinion = models.TextField(_("written opinion"))
-    show_expert_names = models.BooleanField(_("show expert names to the unit"))
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

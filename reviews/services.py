@@ -7,6 +7,7 @@ decisions); notifications through pilots.messaging.notify, on commit.
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from plans import services as plan_services
 from plans.models import Plan, PlanVersion
 from plans.models import Status as PlanStatus
 
-from . import aggregation, messages
+from . import aggregation, messages, workflow
 from .models import (
     Assignment,
     ConflictDeclaration,
@@ -79,13 +80,17 @@ def round_is_open(round_, today=None):
 
 @transaction.atomic
 def add_plan_submissions(*, round_):
-    """Put the latest submitted version of each plan of the batch before the round.
+    """Put the latest submitted version of each plan of the batch before the round,
+    once it has passed 初审 and 预审 (reviews/workflow.py; 预审 may be skipped).
 
     A plan resubmitted since gets a new Submission; the old one is kept, no longer
     current (its sheets are locked), and its experts are carried over."""
     plans = Plan.objects.filter(
         batch=round_.batch,
         status__in=[PlanStatus.SUBMITTED, PlanStatus.UNDER_REVIEW],
+    )
+    pre_reviewed = StageRecord.objects.filter(
+        version=OuterRef("pk"), stage=Stage.PRE_REVIEW
     )
     latest = {}
     for version in PlanVersion.objects.filter(plan__in=plans).select_related("plan"):
@@ -94,9 +99,16 @@ def add_plan_submissions(*, round_):
             or version.number > latest[version.plan.unit_id].number
         ):
             latest[version.plan.unit_id] = version
+    ready = set(
+        PlanVersion.objects.filter(pk__in=[v.pk for v in latest.values()])
+        .filter(Exists(pre_reviewed))
+        .values_list("pk", flat=True)
+    )
     current = {s.unit_id: s for s in round_.submissions.filter(is_current=True)}
     added = 0
     for unit_id, version in latest.items():
+        if version.pk not in ready:
+            continue
         old = current.get(unit_id)
         if old and old.plan_version_id == version.pk:
             continue
@@ -341,36 +353,92 @@ PLAN_VERBS = {
 }
 
 
+def _waive_quorum_if_asked(steps, *, version, submission, reason, user):
+    """Close the expert review with fewer sheets than the quorum when the office
+    says why (a stage record with the reason); refuse without a reason."""
+    review = steps[Stage.REVIEW]
+    if review.done:
+        return steps
+    if submission is None or not reason.strip():
+        raise ReviewError(
+            _(
+                "The expert review is not done (%(detail)s): wait for the experts' "
+                "score sheets, or say why you go on without them."
+            )
+            % {"detail": review.detail}
+        )
+    refused = workflow.refusal(steps, Stage.REVIEW)
+    if refused:
+        raise ReviewError(refused)
+    StageRecord.objects.create(
+        plan=version.plan if version else None,
+        version=version,
+        submission=None if version else submission,
+        stage=Stage.REVIEW,
+        outcome=StageRecord.Outcome.SKIPPED,
+        comments=reason.strip(),
+        by=user,
+    )
+    return workflow.progress(version=version, submission=submission)
+
+
 @transaction.atomic
 def decide(
-    *, submission, outcome, opinion, show_expert_names, user, record_result=None
+    *,
+    submission,
+    outcome,
+    opinion,
+    user,
+    expected=None,
+    quorum_reason="",
+    record_result=None,
 ):
-    """The office's decision on a submission, in the caller's transaction, with a
-    history row of the submission (the outcome as its state, the opinion as the
+    """The office's decision on a submission: the only writer of decisions, with
+    a history row of the submission (the outcome as its state, the opinion as the
     note).
 
-    A plan version: the plan moves (approved, returned, rejected) and the unit is
-    told. Mid-term or acceptance material belongs to the floor above: its caller
-    (milestones.checks.decide) passes `record_result(submission=, decision=)`,
-    which writes the material's status and result and tells the unit; an error
-    it raises undoes the decision too."""
-    if submission.round.kind != Round.Kind.PLAN and record_result is None:
+    Refused unless the stage map allows it (reviews/workflow.py: for a plan version
+    the joint meeting is done or skipped; for check material the expert review),
+    unless the round's quorum of submitted sheets is met or `quorum_reason` says
+    why not (kept as a stage record), and when stale: another decision, a newer
+    submission, or a plan no longer in `expected`, the status the decider saw.
+
+    A plan version: the plan moves (approved, returned, rejected), which writes
+    its history and tells the unit once (plans.services). Mid-term or acceptance
+    material belongs to the floor above: its caller (milestones.checks.decide)
+    passes `record_result(submission=, decision=)`, which writes the material's
+    status and result and tells the unit; an error it raises undoes it all."""
+    is_plan = submission.round.kind == Round.Kind.PLAN
+    if not is_plan and record_result is None:
         raise ReviewError(
             _("Mid-term and acceptance material is decided on its check page.")
         )
+    # One decision per submission, even when two office users click at once.
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if Decision.objects.filter(submission=submission).exists():
         raise ReviewError(_("A decision has already been recorded."))
     if not submission.is_current:
         raise ReviewError(_("This submission has been replaced by a newer version."))
-    decision = Decision.objects.create(
+    version = submission.plan_version
+    if version is not None and expected is not None:
+        if version.plan.status != expected:
+            raise ReviewError(
+                _("The plan's state changed meanwhile; reload the page and try again.")
+            )
+    steps = _waive_quorum_if_asked(
+        workflow.progress(version=version, submission=submission),
+        version=version,
         submission=submission,
-        outcome=outcome,
-        opinion=opinion,
-        show_expert_names=show_expert_names,
-        by=user,
+        reason=quorum_reason,
+        user=user,
+    )
+    refused = workflow.refusal(steps, workflow.DECISION)
+    if refused:
+        raise ReviewError(refused)
+    decision = Decision.objects.create(
+        submission=submission, outcome=outcome, opinion=opinion, by=user
     )
     record(submission, from_state="", to_state=outcome, by=user, note=opinion)
-    version = submission.plan_version
     if version is not None:
         plan = version.plan
         try:
@@ -382,8 +450,6 @@ def decide(
             raise ReviewError(str(error)) from None
     if record_result is not None:
         record_result(submission=submission, decision=decision)
-        return decision
-    messages.review_decision(submission=submission, decision=decision)
     return decision
 
 
@@ -396,7 +462,9 @@ def feedback(submission):
     ).select_related("assignment__expert")
     comments = [
         {
-            "name": str(s.assignment.expert) if decision.show_expert_names else "",
+            "name": str(s.assignment.expert)
+            if submission.round.show_expert_names
+            else "",
             "comments": s.comments,
         }
         for s in sheets
@@ -411,20 +479,39 @@ def latest_version(plan):
     return plan.versions.order_by("-number").first()
 
 
+def _version_steps(plan):
+    version = latest_version(plan)
+    if version is None:
+        raise ReviewError(_("Only a submitted plan can be reviewed."))
+    return version, workflow.progress(version=version)
+
+
 @transaction.atomic
-def record_stage(*, plan, stage, outcome, user, experts_present=(), **fields):
-    """Record 初审, 预审 or 会审, with a history row of the stage record (the stage
-    as its state, the comments as the note). 初审 moves the plan: pass → under
-    review, return → back to the unit (plans.services)."""
+def record_stage(
+    *, plan, stage, outcome, user, experts_present=(), quorum_reason="", **fields
+):
+    """Record 初审, 预审 or 会审 on the plan's latest version, in the order of
+    reviews/workflow.py. 初审 moves the plan: pass → under review, return → back to
+    the unit (plans.services). 会审 with fewer sheets than the quorum needs
+    `quorum_reason`."""
+    Plan.objects.select_for_update().filter(pk=plan.pk).exists()
+    plan.refresh_from_db()
     if plan.status not in (PlanStatus.SUBMITTED, PlanStatus.UNDER_REVIEW):
         raise ReviewError(_("Only a submitted plan can be reviewed."))
+    version, steps = _version_steps(plan)
+    if stage == Stage.MEETING and steps[Stage.PRE_REVIEW].done:
+        steps = _waive_quorum_if_asked(
+            steps,
+            version=version,
+            submission=workflow.current_submission(version),
+            reason=quorum_reason,
+            user=user,
+        )
+    refused = workflow.refusal(steps, stage)
+    if refused:
+        raise ReviewError(refused)
     stage_record = StageRecord.objects.create(
-        plan=plan,
-        version=latest_version(plan),
-        stage=stage,
-        outcome=outcome,
-        by=user,
-        **fields,
+        plan=plan, version=version, stage=stage, outcome=outcome, by=user, **fields
     )
     record(
         stage_record,
@@ -447,4 +534,41 @@ def record_stage(*, plan, stage, outcome, user, experts_present=(), **fields):
             plan_services.start_review(plan=plan, expected=plan.status, user=user)
     except plan_services.PlanError as error:
         raise ReviewError(str(error)) from None
+    return stage_record
+
+
+@transaction.atomic
+def skip_stage(*, plan, stage, reason, user, quorum_reason=""):
+    """The office skips 预审 or 会审 of the latest version, saying why (skipping
+    会审 with fewer sheets than the quorum needs `quorum_reason` too)."""
+    if not reason.strip():
+        raise ReviewError(_("Say why the stage is skipped."))
+    Plan.objects.select_for_update().filter(pk=plan.pk).exists()
+    version, steps = _version_steps(plan)
+    if stage == Stage.MEETING and steps[Stage.PRE_REVIEW].done:
+        steps = _waive_quorum_if_asked(
+            steps,
+            version=version,
+            submission=workflow.current_submission(version),
+            reason=quorum_reason,
+            user=user,
+        )
+    refused = workflow.refusal(steps, stage, skipping=True)
+    if refused:
+        raise ReviewError(refused)
+    stage_record = StageRecord.objects.create(
+        plan=plan,
+        version=version,
+        stage=stage,
+        outcome=StageRecord.Outcome.SKIPPED,
+        comments=reason.strip(),
+        by=user,
+    )
+    record(
+        stage_record,
+        from_state="",
+        to_state=stage,
+        by=user,
+        note=reason.strip(),
+    )
     return stage_record

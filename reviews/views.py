@@ -16,7 +16,7 @@ from plans import services as plan_services
 from plans.models import Attachment, Plan, PlanPdf
 from plans.reading import version_attachment_ids, version_reading
 
-from . import aggregation, exports, services
+from . import aggregation, exports, services, workflow
 from .forms import (
     AssignForm,
     ConflictForm,
@@ -28,6 +28,7 @@ from .forms import (
     PreReviewForm,
     RoundForm,
     ScoreSheetForm,
+    SkipForm,
     UnitReviewersForm,
 )
 from .models import (
@@ -220,16 +221,18 @@ def round_export(request, pk, fmt):
 # ---------------------------------------------------------------- submissions
 
 
-@OFFICE
-def submission_detail(request, pk):
-    submission = get_object_or_404(
-        Submission.objects.select_related("round", "unit", "plan_version"), pk=pk
-    )
+def submission_page(request, submission, *, decision_form=None, status=200):
     criteria, rows = services.round_results(submission.round, [submission])
     reviewers = UnitReviewers.objects.named_for(
         unit=submission.unit, batch=submission.round.batch_id
     )
     responsible = reviewers.responsible_experts if reviewers else []
+    version = submission.plan_version
+    steps = workflow.progress(version=version, submission=submission)
+    if decision_form is None:
+        decision_form = DecisionForm(
+            initial={"expected": version.plan.status if version else ""}
+        )
     return render(
         request,
         "reviews/submission_detail.html",
@@ -241,14 +244,31 @@ def submission_detail(request, pk):
             "row": rows[0],
             "reviewers": reviewers,
             "responsible": responsible,
+            "steps": steps.values(),
+            "decision_refused": workflow.refusal(steps, workflow.DECISION)
+            if steps[Stage.REVIEW].done
+            else None,
             "assign_form": AssignForm(responsible=responsible),
-            "decision_form": DecisionForm(),
+            "decision_form": decision_form,
             "suggested": services.suggest_experts(
                 submission=submission, responsible=responsible
             ),
             "conflicts": submission.conflicts.select_related("expert"),
         },
+        status=status,
     )
+
+
+def submission_for(pk):
+    return get_object_or_404(
+        Submission.objects.select_related("round", "unit", "plan_version__plan"),
+        pk=pk,
+    )
+
+
+@OFFICE
+def submission_detail(request, pk):
+    return submission_page(request, submission_for(pk))
 
 
 @OFFICE
@@ -273,21 +293,25 @@ def submission_assign(request, pk):
 @OFFICE
 @require_POST
 def submission_decide(request, pk):
-    submission = get_object_or_404(Submission.objects.select_related("round"), pk=pk)
+    submission = submission_for(pk)
     if submission.round.kind != Round.Kind.PLAN:
         return _to_checks("milestones:check_decide", pk)
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decide(
-                submission=submission, user=request.user, **form.cleaned_data
-            )
-        except services.ReviewError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The decision was recorded."))
-    else:
-        messages.error(request, _("Choose a decision and write the opinion."))
+    if not form.is_valid():
+        return submission_page(request, submission, decision_form=form, status=400)
+    try:
+        services.decide(
+            submission=submission,
+            outcome=form.cleaned_data["outcome"],
+            opinion=form.cleaned_data["opinion"],
+            expected=form.cleaned_data["expected"] or None,
+            quorum_reason=form.cleaned_data["quorum_reason"],
+            user=request.user,
+        )
+    except services.ReviewError as error:
+        form.add_error(None, str(error))
+        return submission_page(request, submission, decision_form=form, status=409)
+    messages.success(request, _("The decision was recorded."))
     return redirect("reviews:submission", pk)
 
 
@@ -526,55 +550,119 @@ def _plan_for_stages(request, slug):
     return unit, plan
 
 
+STAGE_FORMS = {
+    Stage.PRELIMINARY: PreliminaryForm,
+    Stage.PRE_REVIEW: PreReviewForm,
+    Stage.MEETING: MeetingForm,
+}
+
+
+def _may_take(user, unit, key):
+    """Who takes which step: the office, and the supervising department for 预审."""
+    if key == Stage.PRE_REVIEW:
+        return can_pre_review(user, unit)
+    return user.is_office
+
+
+def _stage_forms(user, unit, steps, data, posted):
+    """The forms of the steps this user may take now (the stage map decides)."""
+    forms, skips = {}, {}
+    for key, form_class in STAGE_FORMS.items():
+        if not _may_take(user, unit, key) or workflow.refusal(steps, key) is not None:
+            continue
+        bound = data if posted == key else None
+        # Own ids per form: the three forms share field names.
+        forms[key] = form_class(bound, auto_id=f"{key}-%s")
+        if user.is_office and key in workflow.SKIPPABLE:
+            skips[key] = SkipForm(
+                data if posted == f"skip-{key}" else None, auto_id=f"skip-{key}-%s"
+            )
+    return forms, skips
+
+
+def _take_step(request, unit, plan, steps, posted, forms, skips):
+    """Record the posted step; returns None, or (message, status) when refused:
+    400 for a form to correct, 409 for a step the stage map does not allow."""
+    try:
+        if posted.startswith("skip-"):
+            key = posted.removeprefix("skip-")
+            form = skips.get(key)
+            if form is None:
+                return _refused(request.user, unit, steps, key, skipping=True)
+            if not form.is_valid():
+                return _("Say why the stage is skipped."), 400
+            services.skip_stage(
+                plan=plan,
+                stage=key,
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+            return None
+        form = forms.get(posted)
+        if form is None:
+            return _refused(request.user, unit, steps, posted)
+        if not form.is_valid():
+            return _("Check the highlighted fields."), 400
+        data = dict(form.cleaned_data)
+        services.record_stage(
+            plan=plan,
+            stage=posted,
+            outcome=data.pop("outcome", StageRecord.Outcome.CONCLUDED),
+            user=request.user,
+            experts_present=data.pop("experts_present", ()),
+            quorum_reason=data.pop("quorum_reason", ""),
+            **data,
+        )
+    except services.ReviewError as error:
+        return str(error), 409
+    return None
+
+
+def _refused(user, unit, steps, key, *, skipping=False):
+    """A step posted that has no form now: not this user's (403), or not possible
+    now (409, with the stage map's reason)."""
+    if key not in STAGE_FORMS or not _may_take(user, unit, key):
+        raise PermissionDenied
+    if skipping and not user.is_office:
+        raise PermissionDenied
+    if not steps:
+        return _("Only a submitted plan can be reviewed."), 409
+    return workflow.refusal(steps, key, skipping=skipping), 409
+
+
 @role_required(*User.Role.values)
 def stages(request, slug):
+    """The review of the plan's latest version, step by step (reviews/workflow.py)
+    and, for those who may take one, the forms of the steps possible now."""
     unit, plan = _plan_for_stages(request, slug)
     user = request.user
-    forms = {}
-    kind = request.POST.get("stage")
-    if user.is_office:
-        forms["preliminary"] = PreliminaryForm(
-            request.POST if kind == "preliminary" else None
-        )
-        forms["meeting"] = MeetingForm(request.POST if kind == "meeting" else None)
-    if can_pre_review(user, unit):
-        forms["pre_review"] = PreReviewForm(
-            request.POST if kind == "pre_review" else None
-        )
+    version = services.latest_version(plan)
+    steps = workflow.progress(version=version) if version else {}
+    posted = request.POST.get("stage", "") if request.method == "POST" else ""
+    forms, skips = _stage_forms(user, unit, steps, request.POST, posted)
     status = 200
-    if request.method == "POST":
-        form = forms.get(kind)
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            experts = data.pop("experts_present", ())
-            outcome = data.pop("outcome", StageRecord.Outcome.CONCLUDED)
-            try:
-                services.record_stage(
-                    plan=plan,
-                    stage=kind,
-                    outcome=outcome,
-                    user=user,
-                    experts_present=experts,
-                    **data,
-                )
-            except services.ReviewError as error:
-                messages.error(request, str(error))
-                status = 409
-            else:
-                messages.success(request, _("The stage was recorded."))
-                return redirect("reviews:stages", slug)
-        else:
-            status = 400
+    if posted:
+        refused = _take_step(request, unit, plan, steps, posted, forms, skips)
+        if refused is None:
+            messages.success(request, _("The stage was recorded."))
+            return redirect("reviews:stages", slug)
+        message, status = refused
+        messages.error(request, message)
+    # Who attended the meeting and the minority view are not the unit's to read.
+    sees_names = user.is_office or can_pre_review(user, unit) or user.is_expert
     records = StageRecord.objects.filter(plan=plan).select_related("by", "version")
-    # The expert review's outcome, for the 会审 (office and department only).
+    if sees_names:
+        records = records.prefetch_related("experts_present")
+    submission = workflow.current_submission(version) if version else None
+    reviewers = None
+    if user.is_office:
+        reviewers = UnitReviewers.objects.named_for(unit=unit, batch=plan.batch_id)
     reviews = []
     if user.is_office or can_pre_review(user, unit):
-        for submission in Submission.objects.filter(
+        for candidate in Submission.objects.filter(
             plan_version__plan=plan
         ).select_related("round", "plan_version", "unit"):
-            _criteria, rows = services.round_results(submission.round, [submission])
+            _criteria, rows = services.round_results(candidate.round, [candidate])
             reviews.append(rows[0])
     reviewers = None
     if user.is_office:
@@ -585,8 +673,14 @@ def stages(request, slug):
         {
             "unit": unit,
             "plan": plan,
-            "records": records.prefetch_related("experts_present"),
+            "version": version,
+            "steps": steps.values(),
+            "next_step": workflow.next_step(steps) if steps else None,
+            "records": records,
+            "sees_names": sees_names,
             "forms": forms,
+            "skips": skips,
+            "submission": submission,
             "completeness": plan_services.plan_completeness(plan),
             "reviews": reviews,
             "reviewers": reviewers,

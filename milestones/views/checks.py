@@ -14,7 +14,7 @@ from pilots.models import Batch, PilotUnit, User
 from pilots.permissions import readable_task_ids, role_required
 from reviews import views as review_views
 from reviews.forms import DecisionForm
-from reviews.models import Round, Submission
+from reviews.models import Round
 
 from .. import checks
 from ..checks_forms import MaterialForm, PlaqueForm, TaskAcceptanceForm
@@ -315,19 +315,28 @@ def check_round_add(request, pk):
 @OFFICE
 @require_POST
 def check_decide(request, pk):
-    submission = get_object_or_404(
-        Submission.objects.exclude(round__kind=Round.Kind.PLAN), pk=pk
-    )
+    submission = review_views.submission_for(pk)
+    if submission.round.kind == Round.Kind.PLAN:
+        raise Http404
     form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            checks.decide(submission=submission, user=request.user, **form.cleaned_data)
-        except checks.CheckError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The decision was recorded."))
-    else:
-        messages.error(request, _("Choose a decision and write the opinion."))
+    if not form.is_valid():
+        return review_views.submission_page(
+            request, submission, decision_form=form, status=400
+        )
+    try:
+        checks.decide(
+            submission=submission,
+            outcome=form.cleaned_data["outcome"],
+            opinion=form.cleaned_data["opinion"],
+            quorum_reason=form.cleaned_data["quorum_reason"],
+            user=request.user,
+        )
+    except checks.CheckError as error:
+        form.add_error(None, str(error))
+        return review_views.submission_page(
+            request, submission, decision_form=form, status=409
+        )
+    messages.success(request, _("The decision was recorded."))
     return redirect("reviews:submission", pk)
 
 

@@ -130,15 +130,7 @@ def detail_context(request, plan, *, comment_form=None, answer_form=None):
         "comment_form": comment_form or CommentForm(),
         "attachment_form": AttachmentForm(),
         "extension_form": ExtensionForm(),
-        "decisions": [
-            verb
-            for verb, status in (
-                ("review", Status.UNDER_REVIEW),
-                ("return", Status.RETURNED),
-                ("approve", Status.APPROVED),
-                ("reject", Status.REJECTED),
-            )
-            if status in services.TRANSITIONS[Status(plan.status)]
-        ],
+        # The review (初审 … decision) is recorded on the reviews' stages page.
+        "in_review": plan.status in (Status.SUBMITTED, Status.UNDER_REVIEW),
     }
     return context

@@ -48,6 +48,21 @@ def compare(request, slug):
     by_number = {v.number: v for v in versions}
     if a not in by_number or b not in by_number:
         raise Http404
+    old, new = by_number[a], by_number[b]
+    comment_rows = [
+        {
+            "comment": comment,
+            # Open or resolved when each version was submitted; None: not made yet.
+            "states": [
+                comment.was_open_at(v.submitted_at)
+                if comment.created_at <= v.submitted_at
+                else None
+                for v in (old, new)
+            ]
+            + [comment.is_open],
+        }
+        for comment in plan.comments.select_related("author")
+    ]
     return render(
         request,
         "plans/compare.html",
@@ -58,10 +73,9 @@ def compare(request, slug):
             "new": by_number[b],
             "versions": versions,
             "diff": services.compare_versions(
-                by_number[a],
-                by_number[b],
-                task_ids=readable_task_ids(request.user, plan.unit),
+                old, new, task_ids=readable_task_ids(request.user, plan.unit)
             ),
+            "comment_rows": comment_rows,
             "anchors": Anchor,
         },
     )

@@ -1,16 +1,16 @@
-"""Submitting, deciding, commenting, extending the deadline."""
+"""Submitting, commenting, extending the deadline. Reviewing and deciding are
+the reviews app's (its stages page), which moves the plan through services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import services
 from ..forms import AnswerForm, CommentForm, DecisionForm, ExtensionForm
-from ..models import PlanComment, Status
+from ..models import PlanComment
 from ..permissions import (
     can_answer_comment,
     can_comment_plan,
@@ -19,13 +19,6 @@ from ..permissions import (
 )
 from .access import get_plan, require
 from .pages import detail_context
-
-DECISIONS = {
-    "review": services.start_review,
-    "return": services.return_plan,
-    "approve": services.approve_plan,
-    "reject": services.reject_plan,
-}
 
 
 @login_required
@@ -55,32 +48,6 @@ def submit(request, slug):
             )
         else:
             messages.success(request, _("Plan submitted."))
-    return redirect(plan)
-
-
-@login_required
-@require_POST
-def decide(request, slug, verb):
-    plan = get_plan(request, slug)
-    require(can_decide_plan(request.user, plan))
-    if verb not in DECISIONS:
-        raise Http404
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        raise PermissionDenied
-    try:
-        DECISIONS[verb](
-            plan=plan,
-            expected=form.cleaned_data["expected"],
-            user=request.user,
-            comment=form.cleaned_data["comment"],
-        )
-    except services.PlanError as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(
-            request, _("The plan is now “%(s)s”.") % {"s": Status(plan.status).label}
-        )
     return redirect(plan)
 
 
@@ -124,6 +91,22 @@ def comment_answer(request, slug, pk):
     form.comment_pk = comment.pk
     context = detail_context(request, plan, answer_form=form)
     return render(request, "plans/plan_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def comment_resolve(request, slug, pk):
+    """The office closes a comment it is satisfied with, or opens it again."""
+    plan = get_plan(request, slug)
+    require(can_decide_plan(request.user, plan))
+    comment = get_object_or_404(PlanComment, plan=plan, pk=pk)
+    if request.POST.get("reopen"):
+        services.reopen_comment(comment=comment)
+        messages.success(request, _("The comment is open again."))
+    else:
+        services.resolve_comment(comment=comment, user=request.user)
+        messages.success(request, _("The comment is resolved."))
+    return redirect(f"{plan.get_absolute_url()}#comment-{comment.pk}")
 
 
 @login_required

@@ -32,7 +32,12 @@ from plans.models import Contact, PlanSection, SectionKey
 from reviews import services as review_services
 from reviews.models import Decision, Score, ScoreSheet
 from tests.plans.builders import current_plan
-from tests.reviews.builders import expert, plan_round, submitted_plan
+from tests.reviews.builders import (
+    expert,
+    meeting_skipped,
+    plan_round,
+    submitted_plan,
+)
 
 SECRETS = {
     "draft plan text": "草稿方案MARKER-PLAN-TEXT",
@@ -161,7 +166,7 @@ def leaky(office_user, unit_user, other_unit_user, zhejiang, fujian):
         units=[zhejiang],
     )
 
-    submitted = submitted_plan(fujian, other_unit_user)
+    submitted = submitted_plan(fujian, other_unit_user, pre_reviewed_by=office_user)
     round_ = plan_round(office_user)
     review_services.add_plan_submissions(round_=round_)
     submission = round_.submissions.get(unit=fujian)
@@ -178,11 +183,13 @@ def leaky(office_user, unit_user, other_unit_user, zhejiang, fujian):
     )
     for criterion in round_.criteria.all():
         Score.objects.create(sheet=sheet, criterion=criterion, value=Decimal("9.37"))
+    round_.show_expert_names = True
+    round_.save(update_fields=["show_expert_names"])
+    meeting_skipped(submitted, office_user)
     review_services.decide(
         submission=submission,
         outcome=Decision.Outcome.APPROVE,
         opinion=SECRETS["decision opinion"],
-        show_expert_names=True,
         user=office_user,
     )
     submitted.refresh_from_db()

@@ -57,7 +57,7 @@ def test_rejected_material_fails_with_a_result_and_a_notice(
         submission=submission,
         outcome="reject",
         opinion="进展严重滞后。",
-        show_expert_names=False,
+        quorum_reason="进展报告已足以判断，不请专家评分",
         user=office_user,
     )
 

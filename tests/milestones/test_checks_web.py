@@ -233,7 +233,7 @@ def test_returned_material_is_edited_and_resubmitted_as_a_new_submission(
         submission=first,
         outcome="return",
         opinion="请补充佐证材料。",
-        show_expert_names=False,
+        quorum_reason="材料明显不全，无需等待评分",
         user=office_user,
     )
     material.refresh_from_db()
@@ -287,7 +287,6 @@ def test_acceptance_decision_per_task_and_plaque_with_a_date(
         submission=submission,
         outcome="approve",
         opinion="通过验收。",
-        show_expert_names=False,
         user=office_user,
     )
     result = CheckResult.objects.get(material=material)

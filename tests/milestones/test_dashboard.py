@@ -356,7 +356,6 @@ def scored_round(frozen, office_user, zhejiang, fujian, batch):
         submission=submissions["fujian"],
         outcome=Decision.Outcome.APPROVE,
         opinion="同意",
-        show_expert_names=False,
         by=office_user,
     )
     return round_, submissions

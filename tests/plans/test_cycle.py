@@ -15,7 +15,9 @@ from plans.models import (
     SectionKey,
     Status,
 )
+from reviews import services as review_services
 from tests.conftest import client_for
+from tests.reviews.builders import meeting_skipped, plan_round, through_pre_review
 
 from .builders import person
 
@@ -107,10 +109,12 @@ def test_plan_cycle_from_draft_to_approval_through_the_web(
         {"section": "technical", "body": "技术路线不够具体。"},
     )
     assert response.status_code == 302
+    # 初审 returns the plan with what is missing.
     response = client.post(
-        reverse("plans:decide", args=["zhejiang", "return"]),
-        {"expected": Status.SUBMITTED, "comment": "请修改技术方案。"},
+        reverse("reviews:stages", args=["zhejiang"]),
+        {"stage": "preliminary", "outcome": "return", "comments": "请修改技术方案。"},
     )
+    assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == Status.RETURNED
 
@@ -132,10 +136,20 @@ def test_plan_cycle_from_draft_to_approval_through_the_web(
     client_for(client, office_user)
     page = client.get(detail).content.decode()
     assert "已补充技术路线。" in page
-    client.post(
-        reverse("plans:decide", args=["zhejiang", "approve"]),
-        {"expected": Status.SUBMITTED, "comment": "同意。"},
-    )
+    # Version 2 through 初审 and 预审, one expert's sheet, the meeting skipped.
+    through_pre_review(plan, office_user)
+    round_ = plan_round(office_user)
+    review_services.add_plan_submissions(round_=round_)
+    submission = round_.submissions.get()
+    meeting_skipped(plan, office_user, quorum_reason="本轮不请专家评分")
+    decide = reverse("reviews:submission_decide", args=[submission.pk])
+    data = {"expected": Status.UNDER_REVIEW, "outcome": "approve", "opinion": "同意。"}
+    # The technical comment is still open: no approval until the office resolves it.
+    response = client.post(decide, data)
+    assert response.status_code == 409
+    assert "1 review comment is still open" in response.content.decode()
+    client.post(reverse("plans:comment_resolve", args=["zhejiang", comment.pk]))
+    assert client.post(decide, data).status_code == 302
     plan.refresh_from_db()
     assert plan.status == Status.APPROVED
     history = list(
@@ -145,7 +159,8 @@ def test_plan_cycle_from_draft_to_approval_through_the_web(
         ("draft", "submitted", "zhejiang-member", ""),
         ("submitted", "returned", "office-persona", "请修改技术方案。"),
         ("returned", "submitted", "zhejiang-member", ""),
-        ("submitted", "approved", "office-persona", "同意。"),
+        ("submitted", "under_review", "office-persona", ""),
+        ("under_review", "approved", "office-persona", "同意。"),
     ]
     assert PlanSection.objects.get(plan=plan, key="technical").text == (
         "技术方案：第二稿，路线具体。"

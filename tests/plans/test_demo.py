@@ -18,7 +18,7 @@ def test_seed_demo_creates_plans_in_several_states_and_is_idempotent(db, setting
     states = dict(Plan.objects.values_list("unit__slug", "status"))
     approved = ["changjiang", "fujian", "guizhou", "huanghe", "ningbo", "suzhou"]
     assert states == {
-        "zhejiang": Status.SUBMITTED,
+        "zhejiang": Status.UNDER_REVIEW,
         "shenzhen": Status.RETURNED,
         "guangdong": Status.DRAFT,
         **{slug: Status.APPROVED for slug in [*approved, "taihu"]},

@@ -84,10 +84,11 @@ def test_plan_sections_are_not_editable_by_readers(client, request, draft, perso
     assert PlanSection.objects.get(key="status_quo").text == SECRET
 
 
-def test_plan_decisions_are_refused_to_the_unit(client, draft, unit_user):
+def test_plan_review_steps_are_refused_to_the_unit(client, draft, unit_user):
     client_for(client, unit_user)
     response = client.post(
-        reverse("plans:decide", args=["zhejiang", "approve"]), {"expected": "draft"}
+        reverse("reviews:stages", args=["zhejiang"]),
+        {"stage": "preliminary", "outcome": "pass"},
     )
     assert response.status_code == 403
 

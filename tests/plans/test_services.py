@@ -92,25 +92,6 @@ def test_transition_not_in_the_map_is_refused(zhejiang, office_user):
     assert history_of(plan).count() == 0
 
 
-def test_transition_stale_through_the_web_shows_a_message(
-    client, zhejiang, unit_user, office_user
-):
-    plan = complete_plan(current_plan(zhejiang))
-    services.submit_plan(plan=plan, expected=Status.DRAFT, user=unit_user)
-    services.approve_plan(plan=plan, expected=Status.SUBMITTED, user=office_user)
-    client.cookies["django_language"] = "en"
-    client_for(client, office_user)
-    response = client.post(
-        reverse("plans:decide", args=["zhejiang", "return"]),
-        {"expected": Status.SUBMITTED},
-        follow=True,
-    )
-    assert [str(m) for m in response.context["messages"]] == [
-        "The plan's state changed meanwhile; reload the page and try again."
-    ]
-    assert Plan.objects.get(pk=plan.pk).status == Status.APPROVED
-
-
 def test_plan_review_states_follow_the_map(zhejiang, unit_user, office_user):
     plan = complete_plan(current_plan(zhejiang))
     services.submit_plan(plan=plan, expected=Status.DRAFT, user=unit_user)

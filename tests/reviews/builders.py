@@ -9,15 +9,47 @@ from pilots.models import Batch, User
 from plans import services as plan_services
 from plans.models import Status
 from reviews import services
-from reviews.models import Criterion, Round
+from reviews.models import Criterion, Round, Stage, StageRecord
 from tests.conftest import make_user
 from tests.plans.builders import complete_plan, current_plan
 
 
-def submitted_plan(unit, user):
+def submitted_plan(unit, user, *, pre_reviewed_by=None):
+    """A submitted plan; with `pre_reviewed_by` (the office) also through 初审 and
+    预审, so that a round takes it."""
     plan = complete_plan(current_plan(unit))
     plan_services.submit_plan(plan=plan, expected=Status.DRAFT, user=user)
+    if pre_reviewed_by is not None:
+        through_pre_review(plan, pre_reviewed_by)
     return plan
+
+
+def through_pre_review(plan, office):
+    services.record_stage(
+        plan=plan,
+        stage=Stage.PRELIMINARY,
+        outcome=StageRecord.Outcome.PASS,
+        user=office,
+    )
+    services.record_stage(
+        plan=plan,
+        stage=Stage.PRE_REVIEW,
+        outcome=StageRecord.Outcome.RECOMMEND,
+        user=office,
+        comments="同意推荐",
+    )
+
+
+def meeting_skipped(plan, office, *, quorum_reason=""):
+    """The office goes to the decision without a joint meeting, saying why (and,
+    with fewer sheets than the quorum, why it goes on without them)."""
+    return services.skip_stage(
+        plan=plan,
+        stage=Stage.MEETING,
+        reason="专家意见一致，不再会审",
+        quorum_reason=quorum_reason,
+        user=office,
+    )
 
 
 def expert(name, expertise=User.Expertise.BUSINESS, **fields):

@@ -7,24 +7,31 @@ from pilots.models import Notification, OutboxEmail, User
 from reviews import services
 from reviews.models import ScoreSheet
 from tests.conftest import make_user, told
-from tests.reviews.builders import expert, plan_round, submitted_plan
+from tests.reviews.builders import (
+    expert,
+    meeting_skipped,
+    plan_round,
+    submitted_plan,
+)
 
 ZHEJIANG_EN = "Zhejiang Provincial Department of Water Resources"
 
 
 def _submission(office_user, unit_user, zhejiang):
-    submitted_plan(zhejiang, unit_user)
+    submitted_plan(zhejiang, unit_user, pre_reviewed_by=office_user)
     round_ = plan_round(office_user)
     services.add_plan_submissions(round_=round_)
     return round_.submissions.get()
 
 
 def _decide(submission, office_user):
+    meeting_skipped(
+        submission.plan_version.plan, office_user, quorum_reason="测试：不等专家评分"
+    )
     services.decide(
         submission=submission,
         outcome="return",
         opinion="请修改",
-        show_expert_names=False,
         user=office_user,
     )
 
@@ -94,21 +101,24 @@ def test_review_reopened_is_told_in_the_experts_language(
     assert f"{portal_url}/reviews/assignments/{assignment.pk}/" in email
 
 
-def test_review_decision_is_told_in_each_recipients_language(
+def test_review_decision_is_told_once_in_each_recipients_language(
     office_user, unit_user, english_unit_user, zhejiang, portal_url
 ):
     submission = _submission(office_user, unit_user, zhejiang)
+    Notification.objects.all().delete()
     _decide(submission, office_user)
-    link = f"{portal_url}/reviews/feedback/{submission.pk}/"
-    title, body, _subject, email = told(unit_user, "review_decision")
-    assert (title, body) == ("评审决定已发布", "“方案评审”：退回修改")
-    assert link in email
-    title, body, _subject, email = told(english_unit_user, "review_decision")
-    assert (title, body) == (
-        "The review decision is out",
-        "“方案评审”: Return for revision",
+    plan = submission.plan_version.plan
+    # The plan's own message, once: the review writes no second notice.
+    told_to = Notification.objects.values_list("recipient__username", "kind")
+    assert sorted(told_to) == sorted(
+        [
+            ("zhejiang-member", "plan_returned"),
+            (english_unit_user.username, "plan_returned"),
+        ]
     )
-    assert f"Open in the portal: {link}" in email
+    title, _body, _subject, email = told(english_unit_user, "plan_returned")
+    assert f"{portal_url}{plan.get_absolute_url()}" in email
+    assert "请修改" in told(unit_user, "plan_returned")[1]
 
 
 def test_review_decision_skips_a_deactivated_unit_account(
@@ -117,7 +127,7 @@ def test_review_decision_skips_a_deactivated_unit_account(
     gone = make_user("zhejiang-gone", User.Role.UNIT, unit=zhejiang, is_active=False)
     submission = _submission(office_user, unit_user, zhejiang)
     _decide(submission, office_user)
-    recipients = Notification.objects.filter(kind="review_decision").values_list(
+    recipients = Notification.objects.filter(kind="plan_returned").values_list(
         "recipient__username", flat=True
     )
     assert list(recipients) == ["zhejiang-member"]

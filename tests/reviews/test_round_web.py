@@ -18,7 +18,12 @@ from reviews.models import (
     StageRecord,
     Submission,
 )
-from tests.reviews.builders import expert, submitted_plan
+from tests.reviews.builders import (
+    expert,
+    meeting_skipped,
+    submitted_plan,
+    through_pre_review,
+)
 
 
 def login(client, user):
@@ -234,7 +239,7 @@ def test_plan_review_round_whole_cycle(
 def _scored_round(office_user, unit_user, zhejiang):
     from tests.reviews.builders import plan_round
 
-    submitted_plan(zhejiang, unit_user)
+    submitted_plan(zhejiang, unit_user, pre_reviewed_by=office_user)
     round_ = plan_round(office_user, criteria=[("甲", 2, 10), ("乙", 1, 5)])
     from reviews import services
 
@@ -357,6 +362,7 @@ def test_resubmitted_plan_gets_new_sheets_old_locked(
     plan = submission.plan_version.plan
     plan_services.return_plan(plan=plan, expected=plan.status, user=office_user)
     plan_services.submit_plan(plan=plan, expected=Status.RETURNED, user=unit_user)
+    through_pre_review(plan, office_user)
     services.add_plan_submissions(round_=round_)
     new = Submission.objects.get(round=round_, is_current=True)
     assert new.plan_version.number == 2
@@ -425,11 +431,13 @@ def test_other_unit_never_reads_feedback(
     from reviews import services
 
     round_, submission, assignment, e = _scored_round(office_user, unit_user, zhejiang)
+    meeting_skipped(
+        submission.plan_version.plan, office_user, quorum_reason="测试：不等专家评分"
+    )
     services.decide(
         submission=submission,
         outcome="approve",
         opinion="同意",
-        show_expert_names=True,
         user=office_user,
     )
     login(client, other_unit_user)

@@ -9,11 +9,16 @@ from pilots.models import Batch, Department, Notification, PilotUnit, User
 from plans.models import Plan, Status
 from reviews import services
 from reviews.models import Assignment, Round, Score, ScoreSheet, Submission
-from tests.reviews.builders import expert, plan_round, submitted_plan
+from tests.reviews.builders import (
+    expert,
+    meeting_skipped,
+    plan_round,
+    submitted_plan,
+)
 
 
 def _round_with_submission(office_user, unit_user, zhejiang, **kwargs):
-    submitted_plan(zhejiang, unit_user)
+    submitted_plan(zhejiang, unit_user, pre_reviewed_by=office_user)
     round_ = plan_round(office_user, criteria=[("甲", 2, 10), ("乙", 1, 5)])
     Round.objects.filter(pk=round_.pk).update(**kwargs)
     round_.refresh_from_db()
@@ -120,18 +125,22 @@ def test_acceptance_round_grades(office_user, zhejiang):
 
 def test_decision_return_moves_plan_and_notifies_unit(office_user, unit_user, zhejiang):
     round_, submission = _round_with_submission(office_user, unit_user, zhejiang)
+    meeting_skipped(
+        submission.plan_version.plan, office_user, quorum_reason="测试：不等专家评分"
+    )
     services.decide(
         submission=submission,
         outcome="return",
         opinion="请修改",
-        show_expert_names=False,
         user=office_user,
     )
     plan = Plan.objects.get(unit=zhejiang)
     assert plan.status == Status.RETURNED
     assert history_of(plan).last().to_state == Status.RETURNED
-    note = Notification.objects.get(recipient=unit_user, kind="review_decision")
-    assert note.url == f"/reviews/feedback/{submission.pk}/"
+    assert history_of(plan).last().note == "请修改"
+    # One notice to the unit, not one from the review and one from the plan.
+    note = Notification.objects.get(recipient=unit_user)
+    assert (note.kind, note.url) == ("plan_returned", plan.get_absolute_url())
 
 
 def test_feedback_shows_names_when_office_chooses(
@@ -142,11 +151,13 @@ def test_feedback_shows_names_when_office_chooses(
         submission, expert("named", full_name="张专家"), office_user, 5, 3
     )
     ScoreSheet.objects.filter(pk=sheet.pk).update(comments="很好", confidential="秘密")
+    Round.objects.filter(pk=round_.pk).update(show_expert_names=True)
+    meeting_skipped(submission.plan_version.plan, office_user)
+    submission.refresh_from_db()
     services.decide(
         submission=submission,
         outcome="reject",
         opinion="不予通过",
-        show_expert_names=True,
         user=office_user,
     )
     client.force_login(unit_user)
@@ -264,11 +275,13 @@ def test_midterm_material_shares_the_submission_mechanism(
 
 def test_second_decision_refused_plan_unchanged(office_user, unit_user, zhejiang):
     round_, submission = _round_with_submission(office_user, unit_user, zhejiang)
+    meeting_skipped(
+        submission.plan_version.plan, office_user, quorum_reason="测试：不等专家评分"
+    )
     services.decide(
         submission=submission,
         outcome="approve",
         opinion="同意",
-        show_expert_names=False,
         user=office_user,
     )
     with pytest.raises(services.ReviewError, match="已记录过评审决定"):
@@ -276,7 +289,6 @@ def test_second_decision_refused_plan_unchanged(office_user, unit_user, zhejiang
             submission=submission,
             outcome="reject",
             opinion="改主意",
-            show_expert_names=False,
             user=office_user,
         )
     assert Plan.objects.get(unit=zhejiang).status == Status.APPROVED
