@@ -28,7 +28,7 @@ from tests.milestones.checks_builders import (
 )
 from tests.milestones.progress_builders import make_report
 from tests.plans.builders import complete_plan, current_plan
-from tests.reviews.builders import plan_round, submitted_plan
+from tests.reviews.builders import meeting_skipped, plan_round, submitted_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -101,24 +101,24 @@ def test_refused_transition_writes_no_row(zhejiang, unit_user, office_user):
 def test_plan_page_shows_the_return_opinion_once(
     client, zhejiang, unit_user, office_user
 ):
-    plan = submitted_plan(zhejiang, unit_user)
+    plan = submitted_plan(zhejiang, unit_user, pre_reviewed_by=office_user)
     round_ = plan_round(office_user)
     review_services.add_plan_submissions(round_=round_)
     submission = round_.submissions.get()
+    meeting_skipped(plan, office_user, quorum_reason="测试：不等专家评分")
     review_services.decide(
         submission=submission,
         outcome="return",
         opinion="请补充数据需求",
-        show_expert_names=False,
         user=office_user,
     )
 
     opinion = "请补充数据需求"
-    assert rows(plan)[-1] == ("submitted", "returned", "office-persona", opinion)
+    assert rows(plan)[-1] == ("under_review", "returned", "office-persona", opinion)
     assert rows(submission) == [("", "return", "office-persona", opinion)]
     client_for(client, unit_user)
     page = client.get(reverse("plans:detail", args=["zhejiang"])).content.decode()
-    assert "已提交 → 退回修改: 请补充数据需求</li>" in page
+    assert "→ 退回修改: 请补充数据需求</li>" in page
     assert "退回修改: 退回修改" not in page
 
 
@@ -186,7 +186,7 @@ def test_check_material_walk_is_recorded_and_shown(
         submission=submission,
         outcome="return",
         opinion="请补充佐证材料",
-        show_expert_names=False,
+        quorum_reason="材料明显不全，无需等待评分",
         user=office_user,
     )
     material.refresh_from_db()

@@ -4,6 +4,7 @@ expert review → 会审 → decision, each step only after the one before it.""
 import pytest
 from django.urls import reverse
 
+from pilots.history import history_of
 from plans import services as plan_services
 from plans.models import Plan, PlanComment, Status
 from reviews import services, workflow
@@ -271,7 +272,7 @@ def test_the_decision_writes_one_record_one_history_row_one_notice(
     assert Decision.objects.get().opinion == "请补充数据需求"
     plan.refresh_from_db()
     assert plan.status == Status.RETURNED
-    assert plan.history.last().comment == "请补充数据需求"
+    assert history_of(plan).last().note == "请补充数据需求"
     assert list(Notification.objects.values_list("recipient__username", "kind")) == [
         ("zhejiang-member", "plan_returned")
     ]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0006_attachment_base'),
+        ('plans', '0009_planpdf_department'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
