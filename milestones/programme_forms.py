@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.template import TemplateSyntaxError
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -76,7 +77,9 @@ class ExtensionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         kind, due = cleaned.get("kind"), cleaned.get("due")
-        if kind and due:
+        if due and due < timezone.localdate():
+            self.add_error("due", _("The new deadline is in the past."))
+        elif kind and due:
             programme_date = getattr(self.batch, DeadlineKind(kind).value)
             if due <= programme_date:
                 self.add_error(

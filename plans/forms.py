@@ -4,9 +4,17 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Anchor, Contact, Deliverable, ScheduleItem, Status
+from .models import (
+    SECTION_MAX_CHARS,
+    Anchor,
+    Contact,
+    Deliverable,
+    ScheduleItem,
+    Status,
+)
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-\d{7,8}(-\d{1,6})?)$")
 
@@ -19,7 +27,18 @@ class SectionForm(forms.Form):
 
     def clean_text(self):
         # Browsers send CRLF; store plain newlines so versions compare line by line.
-        return self.cleaned_data["text"].replace("\r\n", "\n").replace("\r", "\n")
+        text = self.cleaned_data["text"].replace("\r\n", "\n").replace("\r", "\n")
+        # Checked here, not with max_length: a maxlength attribute would make the
+        # browser cut a pasted text silently.
+        if len(text) > SECTION_MAX_CHARS:
+            raise ValidationError(
+                _(
+                    "This section has %(n)s characters; a section may have at most "
+                    "%(max)s. Shorten it: your text is kept below, nothing was saved."
+                )
+                % {"n": len(text), "max": SECTION_MAX_CHARS}
+            )
+        return text
 
 
 class ContactForm(forms.ModelForm):
@@ -130,3 +149,20 @@ class ExtensionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, current_due=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_due = current_due
+
+    def clean_due(self):
+        """An extension gives more time: later than the deadline in force (the
+        programme's, or an earlier extension) and not already past."""
+        due = self.cleaned_data["due"]
+        if due < timezone.localdate():
+            raise ValidationError(_("The new deadline is in the past."))
+        if self.current_due is not None and due <= self.current_due:
+            raise ValidationError(
+                _("The new deadline must be later than the current one (%(date)s).")
+                % {"date": self.current_due.isoformat()}
+            )
+        return due

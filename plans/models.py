@@ -42,6 +42,10 @@ TRANSITIONS = {
 EDITABLE = {Status.DRAFT, Status.RETURNED}
 
 
+# Far above any section of the 2020 plans, low enough to keep pages and PDFs sane.
+SECTION_MAX_CHARS = 20_000
+
+
 class SectionKey(models.TextChoices):
     """The outline's text sections, in order (schedule and deliverables are rows)."""
 
@@ -111,6 +115,10 @@ class Plan(models.Model):
     status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
+
+    # Bumped by every save of the contacts: a save made from an older form is
+    # refused (two members editing at once), as for the sections.
+    contacts_revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["batch", "unit__order"]

@@ -304,6 +304,22 @@ def save_section(*, plan, key, text, revision, user):
         )
 
 
+def claim_contacts(*, plan, revision):
+    """Take the contacts for a save from the form read at `revision`, inside the
+    caller's transaction; EditConflict when another member saved them since."""
+    updated = Plan.objects.filter(pk=plan.pk, contacts_revision=revision).update(
+        contacts_revision=F("contacts_revision") + 1
+    )
+    if not updated:
+        raise EditConflict(
+            _(
+                "Someone else saved the contacts while you were editing them. Your "
+                "values were not saved: they are shown below, with the saved ones "
+                "beside them."
+            )
+        )
+
+
 def lock_editable(plan):
     """Inside a transaction: lock the plan row while the unit changes its content,
     so a submission (which takes the same lock) never freezes half an edit.

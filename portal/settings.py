@@ -289,7 +289,7 @@ if env_bool("BEHIND_TLS_PROXY", False):
 
 # Uploads: attachments are checked by content and size in the apps that take them.
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)
-# Public pages for anonymous readers are cached this long at most (pilots/cache.py);
+# Public pages for anonymous readers are cached this long at most (column/cache.py);
 # content changes drop them at once. 0 turns the cache off.
 PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -15,3 +15,6 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+# The portal's own page for what Django refuses before a view runs (too large).
+handler400 = "portal.errors.bad_request"

@@ -70,15 +70,41 @@ def expert_choices():
     return User.objects.experts().order_by("full_name", "username")
 
 
-class ExpertChoiceField(forms.ModelChoiceField):
-    """Experts, the unit's responsible experts (`responsible`: their ids) marked."""
+class ExpertSelect(forms.Select):
+    """Experts who may not review this unit stay in the list, greyed out."""
 
+    unavailable = {}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if getattr(value, "value", None) in self.unavailable:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+class ExpertChoiceField(forms.ModelChoiceField):
+    """Experts, the unit's responsible experts (`responsible`: their ids) marked,
+    those who may not take it (`unavailable`: id → why) shown with the reason."""
+
+    widget = ExpertSelect
     responsible = frozenset()
+    unavailable = {}
 
     def label_from_instance(self, obj):
+        if obj.pk in self.unavailable:
+            return _("%(expert)s (unavailable: %(reason)s)") % {
+                "expert": obj,
+                "reason": self.unavailable[obj.pk],
+            }
         if obj.pk in self.responsible:
             return _("%(expert)s (responsible expert)") % {"expert": obj}
         return str(obj)
+
+    def clean(self, value):
+        expert = super().clean(value)
+        if expert is not None and expert.pk in self.unavailable:
+            raise forms.ValidationError(self.label_from_instance(expert))
+        return expert
 
 
 class AssignForm(forms.Form):
@@ -86,11 +112,13 @@ class AssignForm(forms.Form):
         label=gettext_lazy("Expert"), queryset=User.objects.none()
     )
 
-    def __init__(self, *args, responsible=(), **kwargs):
-        """`responsible`: the unit's responsible experts, offered first."""
+    def __init__(self, *args, responsible=(), unavailable=None, **kwargs):
+        """`responsible`: the unit's responsible experts, offered first;
+        `unavailable`: {expert id: why not} (services.unavailable_experts)."""
         super().__init__(*args, **kwargs)
         field = self.fields["expert"]
         field.responsible = frozenset(e.pk for e in responsible)
+        field.unavailable = field.widget.unavailable = dict(unavailable or {})
         choices = expert_choices()
         if field.responsible:
             first = Case(When(pk__in=field.responsible, then=0), default=1)

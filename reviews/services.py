@@ -158,6 +158,22 @@ def assign(*, submission, expert, user):
     return assignment
 
 
+def unavailable_experts(submission):
+    """{expert id: why not} for the experts who may not review `submission`: tied
+    to the unit, or having declared a conflict of interest on it."""
+    unavailable = {
+        pk: _("tied to the unit")
+        for pk in User.objects.experts()
+        .filter(affiliation=submission.unit_id)
+        .values_list("pk", flat=True)
+    }
+    for expert_id, reason in submission.conflicts.values_list("expert_id", "reason"):
+        unavailable[expert_id] = _("declared a conflict of interest: %(reason)s") % {
+            "reason": reason
+        }
+    return unavailable
+
+
 def suggest_experts(*, submission, responsible, count=3):
     """Whom to assign: the unit's eligible responsible experts first (`responsible`:
     UnitReviewers.responsible_experts), then the least-loaded eligible experts,

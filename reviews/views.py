@@ -248,7 +248,10 @@ def submission_page(request, submission, *, decision_form=None, status=200):
             "decision_refused": workflow.refusal(steps, workflow.DECISION)
             if steps[Stage.REVIEW].done
             else None,
-            "assign_form": AssignForm(responsible=responsible),
+            "assign_form": AssignForm(
+                responsible=responsible,
+                unavailable=services.unavailable_experts(submission),
+            ),
             "decision_form": decision_form,
             "suggested": services.suggest_experts(
                 submission=submission, responsible=responsible
@@ -275,9 +278,11 @@ def submission_detail(request, pk):
 @require_POST
 def submission_assign(request, pk):
     submission = get_object_or_404(Submission, pk=pk)
-    form = AssignForm(request.POST)
+    form = AssignForm(
+        request.POST, unavailable=services.unavailable_experts(submission)
+    )
     if not form.is_valid():
-        messages.error(request, _("Choose an expert."))
+        messages.error(request, form.errors["expert"][0])
         return redirect("reviews:submission", pk)
     try:
         services.assign(

@@ -29,10 +29,12 @@ def section_edit(request, slug, key):
         raise Http404
     require(can_edit_plan(request.user, plan))
     section = services.section_for(plan=plan, key=key)
-    theirs = None
+    theirs, status = None, 200
     if request.method == "POST":
         form = SectionForm(request.POST)
-        if form.is_valid():
+        if not form.is_valid():
+            status = 400
+        else:
             try:
                 services.save_section(
                     plan=plan,
@@ -45,6 +47,7 @@ def section_edit(request, slug, key):
                 section.refresh_from_db()
                 theirs = section
                 messages.error(request, str(conflict))
+                status = 409
                 # The user's text stays in the box; the new revision lets them save
                 # again once they have merged.
                 form = SectionForm(
@@ -71,6 +74,7 @@ def section_edit(request, slug, key):
             "label": SectionKey(key).label,
             "theirs": theirs,
         },
+        status=status,
     )
 
 
@@ -107,32 +111,67 @@ def contacts_edit(request, slug):
                 "cleared": instance if blank else None,
             }
         )
+    status, conflict = 200, False
+    revision = plan.contacts_revision
     if request.method == "POST":
+        revision = _posted_revision(request)
         if all(f["blank"] or f["form"].is_valid() for f in forms):
-            with frozen_refused(request, plan), transaction.atomic():
-                services.lock_editable(plan)
-                for slot in forms:
-                    if slot["cleared"] is not None:
-                        slot["cleared"].delete()
-                    if slot["blank"]:
-                        continue
-                    contact = slot["form"].save(commit=False)
-                    contact.plan, contact.task, contact.role = (
-                        plan,
-                        slot["task"],
-                        slot["role"],
-                    )
-                    contact.save()
-            if plan.refused:
-                return redirect(plan)
-            messages.success(request, _("Contacts saved."))
-            return redirect(f"{plan.get_absolute_url()}#contacts")
-        messages.error(request, _("Please correct the errors below."))
+            try:
+                with frozen_refused(request, plan), transaction.atomic():
+                    services.lock_editable(plan)
+                    services.claim_contacts(plan=plan, revision=revision)
+                    _save_contacts(plan, forms)
+            except services.EditConflict as refused:
+                messages.error(request, str(refused))
+                conflict, status = True, 409
+            else:
+                if plan.refused:
+                    return redirect(plan)
+                messages.success(request, _("Contacts saved."))
+                return redirect(f"{plan.get_absolute_url()}#contacts")
+        else:
+            messages.error(request, _("Please correct the errors below."))
+            status = 400
+    if conflict:
+        # The other member's values, beside each slot; the form keeps ours.
+        saved = {(c.task_id, c.role): c for c in plan.contacts.all()}
+        for slot in forms:
+            slot["theirs"] = saved.get(
+                (slot["task"].pk if slot["task"] else None, slot["role"])
+            )
+        plan.refresh_from_db(fields=["contacts_revision"])
+        revision = plan.contacts_revision
     return render(
         request,
         "plans/contacts_form.html",
-        {"plan": plan, "unit": plan.unit, "slots": forms},
+        {
+            "plan": plan,
+            "unit": plan.unit,
+            "slots": forms,
+            "revision": revision,
+            "conflict": conflict,
+        },
+        status=status,
     )
+
+
+def _posted_revision(request):
+    """The revision the form was read at; a tampered one never matches."""
+    try:
+        return int(request.POST.get("revision", ""))
+    except ValueError:
+        return -1
+
+
+def _save_contacts(plan, forms):
+    for slot in forms:
+        if slot["cleared"] is not None:
+            slot["cleared"].delete()
+        if slot["blank"]:
+            continue
+        contact = slot["form"].save(commit=False)
+        contact.plan, contact.task, contact.role = plan, slot["task"], slot["role"]
+        contact.save()
 
 
 def _rows_page(request, slug, form_class, model, template, anchor):

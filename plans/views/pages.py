@@ -60,7 +60,9 @@ def plan_detail(request, slug):
     return render(request, "plans/plan_detail.html", detail_context(request, plan))
 
 
-def detail_context(request, plan, *, comment_form=None, answer_form=None):
+def detail_context(
+    request, plan, *, comment_form=None, answer_form=None, extension_form=None
+):
     """The plan page. A comment or answer form with errors comes back bound, so
     the page shows the errors next to what the user typed. A department sees the
     tasks it supervises only (their contacts, schedule items, deliverables and
@@ -129,7 +131,7 @@ def detail_context(request, plan, *, comment_form=None, answer_form=None):
         "can_answer": can_answer_comment(user, plan) and plan.is_editable,
         "comment_form": comment_form or CommentForm(),
         "attachment_form": AttachmentForm(),
-        "extension_form": ExtensionForm(),
+        "extension_form": extension_form or ExtensionForm(),
         # The review (初审 … decision) is recorded on the reviews' stages page.
         "in_review": plan.status in (Status.SUBMITTED, Status.UNDER_REVIEW),
     }

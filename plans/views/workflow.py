@@ -114,15 +114,15 @@ def comment_resolve(request, slug, pk):
 def extension(request, slug):
     plan = get_plan(request, slug)
     require(can_decide_plan(request.user, plan))
-    form = ExtensionForm(request.POST)
-    if form.is_valid():
-        services.grant_extension(
-            plan=plan,
-            due=form.cleaned_data["due"],
-            reason=form.cleaned_data["reason"],
-            user=request.user,
-        )
-        messages.success(request, _("Deadline extended."))
-    else:
-        messages.error(request, _("Enter a valid date."))
+    form = ExtensionForm(request.POST, current_due=services.plan_due(plan))
+    if not form.is_valid():
+        context = detail_context(request, plan, extension_form=form)
+        return render(request, "plans/plan_detail.html", context, status=400)
+    services.grant_extension(
+        plan=plan,
+        due=form.cleaned_data["due"],
+        reason=form.cleaned_data["reason"],
+        user=request.user,
+    )
+    messages.success(request, _("Deadline extended."))
     return redirect(plan)

@@ -144,6 +144,7 @@ def test_implementation_must_end_after_it_starts(client, office_user):
 # ------------------------------------------------------------------ extensions
 
 
+@time_machine.travel(datetime.datetime(2020, 4, 1, 10, tzinfo=SHANGHAI), tick=False)
 def test_office_grants_midterm_extension_and_unit_is_told(
     client, office_user, unit_user, zhejiang
 ):
@@ -166,6 +167,7 @@ def test_office_grants_midterm_extension_and_unit_is_told(
     assert notification.body == "新的截止日期为2021-07-31。\n\n理由：汛期"
 
 
+@time_machine.travel(datetime.datetime(2020, 4, 1, 10, tzinfo=SHANGHAI), tick=False)
 def test_plan_extension_goes_through_the_plan_service(
     client, office_user, unit_user, zhejiang
 ):
@@ -178,6 +180,7 @@ def test_plan_extension_goes_through_the_plan_service(
     assert Notification.objects.get(recipient=unit_user).kind == "plan_extension"
 
 
+@time_machine.travel(datetime.datetime(2020, 4, 1, 10, tzinfo=SHANGHAI), tick=False)
 def test_extension_before_the_programme_date_is_refused(client, office_user, zhejiang):
     data = {"unit": zhejiang.pk, "kind": DeadlineKind.PLAN, "due": "2020-04-10"}
     response = client_for(client, office_user).post(
@@ -190,6 +193,19 @@ def test_extension_before_the_programme_date_is_refused(client, office_user, zhe
     assert Extension.objects.count() == 0
 
 
+@time_machine.travel(datetime.datetime(2020, 4, 1, 10, tzinfo=SHANGHAI), tick=False)
+def test_extension_in_the_past_is_refused_and_kept(client, office_user, zhejiang):
+    data = {"unit": zhejiang.pk, "kind": DeadlineKind.MIDTERM, "due": "2021-07-31"}
+    with time_machine.travel(datetime.datetime(2021, 8, 2, 9, tzinfo=SHANGHAI)):
+        response = client_for(client, office_user).post(
+            reverse("milestones:programme_extensions"), data
+        )
+    assert response.context["form"].errors["due"] == ["新的截止日期已经过去。"]
+    assert 'value="2021-07-31"' in response.content.decode()
+    assert Extension.objects.count() == 0
+
+
+@time_machine.travel(datetime.datetime(2020, 4, 1, 10, tzinfo=SHANGHAI), tick=False)
 def test_office_changes_and_removes_an_extension(
     client, office_user, unit_user, zhejiang
 ):

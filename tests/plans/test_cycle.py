@@ -41,7 +41,9 @@ def _fill_through_the_web(client, unit):
     for owner, role in slots:
         for field, value in person().items():
             data[f"{owner}-{role}-{field}"] = value
-    response = client.post(reverse("plans:contacts", args=["zhejiang"]), data)
+    contacts = reverse("plans:contacts", args=["zhejiang"])
+    data["revision"] = client.get(contacts).context["revision"]
+    response = client.post(contacts, data)
     assert response.status_code == 302
     for task in unit.tasks.all():
         response = client.post(

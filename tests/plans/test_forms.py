@@ -1,6 +1,7 @@
 """Bad input, through the web: refused with a clear message, what was typed kept."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -76,8 +77,14 @@ def test_schedule_item_of_another_units_task_is_refused(member, fujian):
     assert ScheduleItem.objects.count() == 0
 
 
+def _revision(client):
+    """The contacts' revision as the form carries it."""
+    return client.get(reverse("plans:contacts", args=["zhejiang"])).context["revision"]
+
+
 def _contacts(client, **overrides):
     data = {f"unit-responsible-{k}": v for k, v in person(**overrides).items()}
+    data["revision"] = _revision(client)
     return client.post(reverse("plans:contacts", args=["zhejiang"]), data)
 
 
@@ -86,7 +93,7 @@ def _contacts(client, **overrides):
 )
 def test_contact_malformed_phone_is_refused(member, phone):
     response = _contacts(member, phone=phone)
-    assert response.status_code == 200
+    assert response.status_code == 400
     slot = response.context["slots"][0]
     assert "Enter a mobile number" in str(slot["form"].errors["phone"])
     assert slot["form"]["name"].value() == "张三"
@@ -105,9 +112,67 @@ def test_contact_emptied_is_removed_and_others_kept(member):
     assert _contacts(member).status_code == 302
     data = {f"unit-responsible-{k}": "" for k in person()}
     data.update({f"unit-contact-{k}": v for k, v in person(name="李四").items()})
+    data["revision"] = _revision(member)
     response = member.post(reverse("plans:contacts", args=["zhejiang"]), data)
     assert response.status_code == 302
     assert list(Contact.objects.values_list("role", "name")) == [("contact", "李四")]
+
+
+def test_contacts_saved_meanwhile_refuse_the_stale_form_and_keep_its_values(
+    member, zhejiang
+):
+    from django.test import Client
+
+    from tests.conftest import make_user
+
+    stale = _revision(member)
+    other = Client()
+    other.force_login(make_user("zhejiang-other", "unit", unit=zhejiang))
+    assert _contacts(other, name="王五").status_code == 302
+    data = {f"unit-responsible-{k}": v for k, v in person(name="张三").items()}
+    data["revision"] = stale
+    response = member.post(reverse("plans:contacts", args=["zhejiang"]), data)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Someone else saved the contacts while you were editing them." in html
+    assert response.context["slots"][0]["form"]["name"].value() == "张三"
+    assert response.context["slots"][0]["theirs"].name == "王五"
+    assert Contact.objects.get().name == "王五"
+    # Saving again from the page shown, which carries the new revision, works.
+    data["revision"] = response.context["revision"]
+    assert (
+        member.post(reverse("plans:contacts", args=["zhejiang"]), data).status_code
+        == 302
+    )
+    assert Contact.objects.get().name == "张三"
+
+
+def test_a_section_longer_than_the_limit_is_refused_and_kept(member):
+    url = reverse("plans:section", args=["zhejiang", "status_quo"])
+    text = "水" * 20_001
+    response = member.post(url, {"text": text, "revision": 0})
+    assert response.status_code == 400
+    assert (
+        "This section has 20001 characters; a section may have at most 20000."
+        in response.content.decode()
+    )
+    assert response.context["form"]["text"].value() == text
+    html = response.content.decode()
+    textarea = re.search(r'<textarea name="text"[^>]*>', html).group(0)
+    assert "maxlength" not in textarea
+    assert member.post(url, {"text": "水" * 20_000, "revision": 0}).status_code == 302
+
+
+def test_a_post_over_the_limit_gets_the_portals_own_page(client, zhejiang, unit_user):
+    current_plan(zhejiang)
+    client_for(client, unit_user)
+    url = reverse("plans:section", args=["zhejiang", "status_quo"])
+    response = client.post(url, {"text": "水" * (2 * 1024 * 1024), "revision": 0})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "提交的内容过大" in html
+    assert "浏览器的“后退”" in html
+    assert "<nav" in html  # the portal's page, with its navigation
 
 
 def test_contact_malformed_email_is_refused(member):

@@ -44,7 +44,7 @@ def test_section_second_concurrent_save_is_refused_and_text_shown_back(
     )
     response = second.post(url, {"text": "乙的文字", "revision": rev_second})
 
-    assert response.status_code == 200
+    assert response.status_code == 409
     page = response.content.decode()
     assert "Someone else saved this section while you were editing it." in page
     assert response.context["form"].initial["text"] == "乙的文字"
@@ -140,10 +140,11 @@ def test_submission_within_an_extension_is_not_late(
 ):
     plan = complete_plan(current_plan(zhejiang))
     client_for(client, office_user)
-    client.post(
-        reverse("plans:extension", args=["zhejiang"]),
-        {"due": "2020-04-20", "reason": "汛期"},
-    )
+    with _at(10):
+        client.post(
+            reverse("plans:extension", args=["zhejiang"]),
+            {"due": "2020-04-20", "reason": "汛期"},
+        )
     page = client.get(reverse("plans:detail", args=["zhejiang"])).content.decode()
     assert "截止日期: 2020-04-20 (已延期)" in page
     extension = Extension.objects.get()
@@ -159,6 +160,27 @@ def test_submission_within_an_extension_is_not_late(
         0,
         datetime.date(2020, 4, 20),
     )
+
+
+def test_extension_earlier_than_the_deadline_is_refused_and_kept(
+    client, zhejiang, office_user
+):
+    current_plan(zhejiang)
+    client_for(client, office_user)
+    with _at(10):
+        response = client.post(
+            reverse("plans:extension", args=["zhejiang"]),
+            {"due": "2020-04-12", "reason": "汛期"},
+        )
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "新的截止日期必须晚于当前截止日期（2020-04-15）。" in html
+        assert 'value="2020-04-12"' in html and "汛期</textarea>" in html
+        response = client.post(
+            reverse("plans:extension", args=["zhejiang"]), {"due": "2020-01-01"}
+        )
+        assert "新的截止日期已经过去。" in response.content.decode()
+    assert Extension.objects.count() == 0
 
 
 def test_extension_is_refused_to_the_unit(client, zhejiang, unit_user):

@@ -353,6 +353,37 @@ def test_the_version_comparison_shows_which_comments_were_open(
     assert row["states"] == [None, True, False]
 
 
+# ---------------------------------------------------------------- assigning
+
+
+def test_a_conflicted_or_tied_expert_is_listed_as_unavailable_with_the_reason(
+    client, office_user, unit_user, zhejiang
+):
+    plan, submission, (assignment,) = _before_round(office_user, unit_user, zhejiang)
+    conflicted = assignment.expert
+    services.declare_conflict(assignment=assignment, reason="曾参与方案编制")
+    tied = expert("tied", affiliation=zhejiang)
+    free = expert("free")
+    client_for(client, office_user)
+    url = reverse("reviews:submission", args=[submission.pk])
+    html = client.get(url).content.decode()
+    assert (
+        f'<option value="{conflicted.pk}" disabled>{conflicted}'
+        "（不可分配：已声明利益冲突：曾参与方案编制）</option>"
+    ) in html
+    assert (
+        f'<option value="{tied.pk}" disabled>{tied}（不可分配：与该单位有关联）' in html
+    )
+    assert f'<option value="{free.pk}">{free}</option>' in html
+    response = client.post(
+        reverse("reviews:submission_assign", args=[submission.pk]),
+        {"expert": conflicted.pk},
+        follow=True,
+    )
+    assert "曾参与方案编制" in str(list(response.context["messages"])[0])
+    assert not submission.assignments.exists()
+
+
 # ---------------------------------------------------------------- names
 
 
