@@ -5,7 +5,7 @@ from plans.models import Status
 from reviews import services
 from tests.conftest import PASSWORD
 from tests.plans.builders import complete_plan, current_plan
-from tests.reviews.builders import plan_round
+from tests.reviews.builders import plan_round, through_pre_review
 
 pytestmark = [
     pytest.mark.browser,
@@ -17,6 +17,7 @@ pytestmark = [
 def assignment(zhejiang, unit_user, office_user, expert_user):
     plan = complete_plan(current_plan(zhejiang))
     plan_services.submit_plan(plan=plan, expected=Status.DRAFT, user=unit_user)
+    through_pre_review(plan, office_user)
     round_ = plan_round(office_user, criteria=[("甲", 2, 10), ("乙", 1, 5)])
     services.add_plan_submissions(round_=round_)
     assignment = services.assign(
@@ -26,10 +27,21 @@ def assignment(zhejiang, unit_user, office_user, expert_user):
     first, second = round_.criteria.all()
     return {
         "pk": assignment.pk,
+        "submission": assignment.submission_id,
         "unit": zhejiang.label,
         "first": first.pk,
         "second": second.pk,
     }
+
+
+def _log_in(browser, live_server, username):
+    page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    return page
 
 
 def test_expert_reads_the_plan_and_scores_it_in_the_browser(
@@ -76,3 +88,21 @@ def test_expert_reads_the_plan_and_scores_it_in_the_browser(
     rubric_box = page.locator(".sheet-rubric").bounding_box()
     assert rubric_box["y"] >= plan_box["y"] + plan_box["height"]
     page.close()
+
+    # The office goes on from the expert review: the meeting skipped with a
+    # reason on the stages page, then the decision on the submission page.
+    office = _log_in(browser, live_server, "office-persona")
+    office.goto(f"{live_server.url}/reviews/stages/zhejiang/")
+    office.locator("#skip-meeting-reason").fill("专家意见一致，不再会审")
+    office.get_by_role("button", name="跳过会审").click()
+    office.wait_for_load_state()
+    assert office.get_by_role("status").first.inner_text() == "评审环节已记录。"
+    office.goto(f"{live_server.url}/reviews/submissions/{assignment['submission']}/")
+    office.locator("#id_outcome").select_option("approve")
+    office.locator("#id_opinion").fill("同意实施。")
+    office.get_by_role("button", name="记录评审决定").click()
+    office.wait_for_load_state()
+    assert office.get_by_role("status").first.inner_text() == "评审决定已记录。"
+    office.goto(f"{live_server.url}/plans/zhejiang/")
+    assert "已通过" in office.locator("main").inner_text()
+    office.close()
