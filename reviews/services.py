@@ -495,11 +495,22 @@ def latest_version(plan):
     return plan.versions.order_by("-number").first()
 
 
-def _version_steps(plan):
+def _version_steps(plan, stage, quorum_reason, user):
+    """The latest version and where it stands; before 会审 (held or skipped) with
+    fewer sheets than the quorum, the office's `quorum_reason` closes the review."""
     version = latest_version(plan)
     if version is None:
         raise ReviewError(_("Only a submitted plan can be reviewed."))
-    return version, workflow.progress(version=version)
+    steps = workflow.progress(version=version)
+    if stage == Stage.MEETING and steps[Stage.PRE_REVIEW].done:
+        steps = _waive_quorum_if_asked(
+            steps,
+            version=version,
+            submission=workflow.current_submission(version),
+            reason=quorum_reason,
+            user=user,
+        )
+    return version, steps
 
 
 @transaction.atomic
@@ -514,15 +525,7 @@ def record_stage(
     plan.refresh_from_db()
     if plan.status not in (PlanStatus.SUBMITTED, PlanStatus.UNDER_REVIEW):
         raise ReviewError(_("Only a submitted plan can be reviewed."))
-    version, steps = _version_steps(plan)
-    if stage == Stage.MEETING and steps[Stage.PRE_REVIEW].done:
-        steps = _waive_quorum_if_asked(
-            steps,
-            version=version,
-            submission=workflow.current_submission(version),
-            reason=quorum_reason,
-            user=user,
-        )
+    version, steps = _version_steps(plan, stage, quorum_reason, user)
     refused = workflow.refusal(steps, stage)
     if refused:
         raise ReviewError(refused)
@@ -560,15 +563,7 @@ def skip_stage(*, plan, stage, reason, user, quorum_reason=""):
     if not reason.strip():
         raise ReviewError(_("Say why the stage is skipped."))
     Plan.objects.select_for_update().filter(pk=plan.pk).exists()
-    version, steps = _version_steps(plan)
-    if stage == Stage.MEETING and steps[Stage.PRE_REVIEW].done:
-        steps = _waive_quorum_if_asked(
-            steps,
-            version=version,
-            submission=workflow.current_submission(version),
-            reason=quorum_reason,
-            user=user,
-        )
+    version, steps = _version_steps(plan, stage, quorum_reason, user)
     refused = workflow.refusal(steps, stage, skipping=True)
     if refused:
         raise ReviewError(refused)
