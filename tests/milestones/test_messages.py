@@ -225,7 +225,7 @@ def test_check_decision_is_told_in_each_recipients_language(
         submission=Submission.objects.get(),
         outcome="reject",
         opinion="进展严重滞后。",
-        show_expert_names=False,
+        quorum_reason="测试：不等专家评分",
         user=office_user,
     )
     chinese, english = _both(unit_user, english_unit_user, "check_decision")

@@ -19,7 +19,7 @@ from reviews import services
 from reviews.models import ScoreSheet
 from tests.conftest import client_for, make_user
 from tests.plans.builders import complete_plan, current_plan
-from tests.reviews.builders import expert, plan_round
+from tests.reviews.builders import expert, plan_round, through_pre_review
 
 ANNEX = b"%PDF-1.4 the unit's annex"
 OUTLINE_HEADINGS = [
@@ -53,6 +53,7 @@ def _assigned(unit, member, office, reviewer, round_, items_per_task=1):
     plan = complete_plan(current_plan(unit), items_per_task)
     attachment = upload(plan, member)
     plan_services.submit_plan(plan=plan, expected=Status.DRAFT, user=member)
+    through_pre_review(plan, office)
     services.add_plan_submissions(round_=round_)
     submission = round_.submissions.get(unit=unit, is_current=True)
     assignment = services.assign(submission=submission, expert=reviewer, user=office)

@@ -13,7 +13,7 @@ from tests.reviews.builders import expert, plan_round, submitted_plan
 
 @pytest.fixture
 def submission(office_user, unit_user, zhejiang):
-    submitted_plan(zhejiang, unit_user)
+    submitted_plan(zhejiang, unit_user, pre_reviewed_by=office_user)
     round_ = plan_round(office_user)
     services.add_plan_submissions(round_=round_)
     return round_.submissions.get()
