@@ -259,6 +259,11 @@ class SkipForm(forms.Form):
         label=gettext_lazy("Why this stage is skipped"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    quorum_reason = forms.CharField(
+        label=QUORUM_REASON_LABEL,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class PreliminaryForm(forms.Form):

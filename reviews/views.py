@@ -573,7 +573,10 @@ def _stage_forms(user, unit, steps, data, posted):
     """The forms of the steps this user may take now (the stage map decides)."""
     forms, skips = {}, {}
     for key, form_class in STAGE_FORMS.items():
-        if not _may_take(user, unit, key) or workflow.refusal(steps, key) is not None:
+        possible = workflow.refusal(steps, key) is None
+        if not _may_take(user, unit, key) or not (
+            possible or workflow.open_with_a_reason(steps, key)
+        ):
             continue
         bound = data if posted == key else None
         # Own ids per form: the three forms share field names.
@@ -582,6 +585,8 @@ def _stage_forms(user, unit, steps, data, posted):
             skips[key] = SkipForm(
                 data if posted == f"skip-{key}" else None, auto_id=f"skip-{key}-%s"
             )
+            if key != Stage.MEETING:
+                del skips[key].fields["quorum_reason"]
     return forms, skips
 
 
@@ -600,6 +605,7 @@ def _take_step(request, unit, plan, steps, posted, forms, skips):
                 plan=plan,
                 stage=key,
                 reason=form.cleaned_data["reason"],
+                quorum_reason=form.cleaned_data.get("quorum_reason", ""),
                 user=request.user,
             )
             return None

@@ -60,6 +60,9 @@ class Step:
     record: StageRecord | None = None
     skipped: bool = False
     detail: str = ""
+    # The expert review only: before a round, sheets missing; the office may go on
+    # with a written reason.
+    waivable: bool = False
 
     @property
     def label(self):
@@ -100,7 +103,8 @@ def _review_step(submission, waiver):
     }
     if waiver is not None:
         return Step(Stage.REVIEW, True, waiver, skipped=True, detail=detail)
-    return Step(Stage.REVIEW, quorum > 0 and sheets >= quorum, detail=detail)
+    done = quorum > 0 and sheets >= quorum
+    return Step(Stage.REVIEW, done, detail=detail, waivable=not done)
 
 
 def progress(*, version=None, submission=None):
@@ -143,6 +147,17 @@ def progress(*, version=None, submission=None):
 def next_step(steps):
     """The first step not done, or None when the review is complete."""
     return next((step.key for step in steps.values() if not step.done), None)
+
+
+def open_with_a_reason(steps, key):
+    """会审 may be taken (held or skipped) before the quorum is reached, once the
+    office says why: its form is offered with the reason field."""
+    return (
+        key == Stage.MEETING
+        and steps[Stage.PRE_REVIEW].done
+        and steps[Stage.REVIEW].waivable
+        and not steps[key].done
+    )
 
 
 def refusal(steps, key, *, skipping=False):

@@ -152,7 +152,7 @@ def test_plan_review_round_whole_cycle(
         {"expert": tied.pk},
         follow=True,
     )
-    assert "不能评审" in response.content.decode()
+    assert "不可分配：与该单位有关联" in response.content.decode()
     for e in experts:
         client.post(f"/reviews/submissions/{submission.pk}/assign/", {"expert": e.pk})
     assert sorted(Assignment.objects.values_list("expert__username", flat=True)) == [

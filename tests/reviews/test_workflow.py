@@ -210,6 +210,33 @@ def test_a_decision_below_the_quorum_needs_the_offices_reason(
     assert decision.outcome == "approve"
 
 
+def test_the_office_skips_the_meeting_below_the_quorum_on_the_page_with_reasons(
+    client, office_user, unit_user, zhejiang
+):
+    plan, submission, assignments = _before_round(
+        office_user, unit_user, zhejiang, experts=2
+    )
+    _score(assignments[0])
+    client_for(client, office_user)
+    page = client.get(STAGES)
+    assert "skip-meeting-quorum_reason" in page.content.decode()
+    response = client.post(STAGES, {"stage": "skip-meeting", "reason": "不再会审"})
+    assert response.status_code == 409
+    assert _steps(plan)[Stage.MEETING] is False
+    response = client.post(
+        STAGES,
+        {
+            "stage": "skip-meeting",
+            "reason": "不再会审",
+            "quorum_reason": "一位专家病休",
+        },
+    )
+    assert response.status_code == 302
+    assert list(
+        StageRecord.objects.filter(outcome="skipped").values_list("stage", "comments")
+    ) == [(Stage.REVIEW, "一位专家病休"), (Stage.MEETING, "不再会审")]
+
+
 def test_the_rounds_quorum_lets_the_office_decide_with_fewer_sheets(
     office_user, unit_user, zhejiang
 ):
