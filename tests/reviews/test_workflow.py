@@ -49,6 +49,16 @@ def _score(assignment, value=8):
     return sheet
 
 
+def _decide(submission, office_user, outcome, opinion):
+    return services.decide(
+        submission=submission,
+        outcome=outcome,
+        opinion=opinion,
+        expected=Status.UNDER_REVIEW,
+        user=office_user,
+    )
+
+
 def _steps(plan):
     return {
         key: step.done
@@ -177,13 +187,7 @@ def test_a_decision_without_the_meeting_is_refused(office_user, unit_user, zheji
     plan, submission, (assignment,) = _before_round(office_user, unit_user, zhejiang)
     _score(assignment)
     with pytest.raises(services.ReviewError, match="网信办决定应在会审之后进行"):
-        services.decide(
-            submission=submission,
-            outcome="approve",
-            opinion="同意",
-            expected=Status.UNDER_REVIEW,
-            user=office_user,
-        )
+        _decide(submission, office_user, "approve", "同意")
     assert Decision.objects.count() == 0
     assert Plan.objects.get(pk=plan.pk).status == Status.UNDER_REVIEW
 
@@ -200,13 +204,7 @@ def test_a_decision_below_the_quorum_needs_the_offices_reason(
     meeting_skipped(plan, office_user, quorum_reason="两位专家出差，结论已明确")
     waiver = StageRecord.objects.get(stage=Stage.REVIEW)
     assert (waiver.outcome, waiver.comments) == ("skipped", "两位专家出差，结论已明确")
-    decision = services.decide(
-        submission=submission,
-        outcome="approve",
-        opinion="同意",
-        expected=Status.UNDER_REVIEW,
-        user=office_user,
-    )
+    decision = _decide(submission, office_user, "approve", "同意")
     assert decision.outcome == "approve"
 
 
@@ -246,13 +244,7 @@ def test_the_rounds_quorum_lets_the_office_decide_with_fewer_sheets(
     _score(assignments[0])
     _score(assignments[1])
     meeting_skipped(plan, office_user)
-    services.decide(
-        submission=submission,
-        outcome="approve_revisions",
-        opinion="修改后实施",
-        expected=Status.UNDER_REVIEW,
-        user=office_user,
-    )
+    _decide(submission, office_user, "approve_revisions", "修改后实施")
     assert Plan.objects.get(pk=plan.pk).status == Status.APPROVED
     assert not StageRecord.objects.filter(stage=Stage.REVIEW).exists()
 
@@ -289,13 +281,7 @@ def test_the_decision_writes_one_record_one_history_row_one_notice(
     meeting_skipped(plan, office_user)
     Notification.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
-        services.decide(
-            submission=submission,
-            outcome="return",
-            opinion="请补充数据需求",
-            expected=Status.UNDER_REVIEW,
-            user=office_user,
-        )
+        _decide(submission, office_user, "return", "请补充数据需求")
     assert Decision.objects.get().opinion == "请补充数据需求"
     plan.refresh_from_db()
     assert plan.status == Status.RETURNED
@@ -328,13 +314,7 @@ def test_approval_is_refused_while_a_comment_is_open(
     _score(assignment)
     meeting_skipped(plan, office_user)
     with pytest.raises(services.ReviewError, match="仍有1条评审意见未关闭"):
-        services.decide(
-            submission=submission,
-            outcome="approve",
-            opinion="同意",
-            expected=Status.UNDER_REVIEW,
-            user=office_user,
-        )
+        _decide(submission, office_user, "approve", "同意")
     client_for(client, office_user)
     url = reverse("plans:comment_resolve", args=["zhejiang", comment.pk])
     client.post(url)
@@ -342,13 +322,7 @@ def test_approval_is_refused_while_a_comment_is_open(
     client.post(url, {"reopen": "1"})
     assert PlanComment.objects.get().is_open is True
     client.post(url)
-    services.decide(
-        submission=submission,
-        outcome="approve",
-        opinion="同意",
-        expected=Status.UNDER_REVIEW,
-        user=office_user,
-    )
+    _decide(submission, office_user, "approve", "同意")
     assert Plan.objects.get(pk=plan.pk).status == Status.APPROVED
 
 
@@ -433,13 +407,7 @@ def test_the_unit_never_learns_who_reviewed_it_when_names_are_hidden(
         comments="同意修改后通过",
         minority_view="少数意见：投资偏大",
     )
-    services.decide(
-        submission=submission,
-        outcome="approve_revisions",
-        opinion="修改后实施",
-        expected=Status.UNDER_REVIEW,
-        user=office_user,
-    )
+    _decide(submission, office_user, "approve_revisions", "修改后实施")
     client_for(client, unit_user)
     pages = [
         STAGES,
@@ -469,13 +437,7 @@ def test_names_are_shown_when_the_office_chooses_so_for_the_round(
     _score(assignment)
     meeting_skipped(plan, office_user)
     Round.objects.filter(pk=submission.round_id).update(show_expert_names=True)
-    services.decide(
-        submission=submission,
-        outcome="approve",
-        opinion="同意",
-        expected=Status.UNDER_REVIEW,
-        user=office_user,
-    )
+    _decide(submission, office_user, "approve", "同意")
     client_for(client, unit_user)
     html = client.get(f"/reviews/feedback/{submission.pk}/").content.decode()
     assert str(assignment.expert) in html
