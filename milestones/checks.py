@@ -20,8 +20,6 @@ from pilots.files import stored_upload
 from pilots.history import record
 from pilots.models import DeadlineKind
 from pilots.permissions import can_view_unit_private, is_member_of, is_readable
-from plans.models import Plan
-from plans.models import Status as PlanStatus
 from reviews import services as review_services
 from reviews.models import Assignment, Decision, Round, Submission
 
@@ -114,12 +112,6 @@ def window(*, batch, unit, kind):
     return window_opens(batch=batch, kind=kind), due
 
 
-def approved_plan(*, batch, unit):
-    return Plan.objects.filter(
-        batch=batch, unit=unit, status=PlanStatus.APPROVED
-    ).first()
-
-
 def material_for(*, batch, unit, kind):
     """The unit's material, or an unsaved draft when it has written nothing yet."""
     material = (
@@ -163,7 +155,7 @@ def material_view(material, task_ids=None):
     Of the checklist, the entries of the tasks in `task_ids` only (None: all;
     pilots.permissions.readable_task_ids): a department reads the tasks it
     supervises; the texts and evidence are the unit's as a whole."""
-    plan = approved_plan(batch=material.batch, unit=material.unit)
+    plan = progress.approved_plan(batch=material.batch, unit=material.unit)
     labels = {key: label for key, label, _row in checklist_items(plan)} if plan else {}
     entries = (
         ChecklistEntry.objects.filter(material=material).select_related(

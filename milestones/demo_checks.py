@@ -17,7 +17,7 @@ from pilots.models import User
 from reviews import services as review_services
 from reviews.models import Criterion, Round
 
-from . import checks
+from . import checks, progress
 from .models import CheckKind, ItemState
 
 DEMO = "（演示数据）"
@@ -62,7 +62,7 @@ def _states(plan):
 
 
 def _write(batch, unit):
-    plan = checks.approved_plan(batch=batch, unit=unit)
+    plan = progress.approved_plan(batch=batch, unit=unit)
     if plan is None:
         return None, None
     material = checks.material_for(batch=batch, unit=unit, kind=CheckKind.MIDTERM)

@@ -16,7 +16,7 @@ from reviews import views as review_views
 from reviews.forms import DecisionForm
 from reviews.models import Round
 
-from .. import checks
+from .. import checks, progress
 from ..checks_forms import MaterialForm, PlaqueForm, TaskAcceptanceForm
 from ..models import CheckEvidence, CheckKind, ChecklistEntry, Plaque
 
@@ -151,7 +151,7 @@ def check_edit(request, kind, slug):
     unit, batch, material = _get_material_for_user(request, kind, slug)
     if not checks.can_edit_material(request.user, unit):
         raise Http404
-    plan = checks.approved_plan(batch=batch, unit=unit)
+    plan = progress.approved_plan(batch=batch, unit=unit)
     items = checks.checklist_items(plan) if plan else []
     if request.method != "POST":
         form = MaterialForm(initial=_initial(material, items), items=items)
@@ -193,7 +193,7 @@ def check_evidence_add(request, kind, slug):
     unit, batch, material = _get_material_for_user(request, kind, slug)
     if not checks.can_edit_material(request.user, unit):
         raise Http404
-    plan = checks.approved_plan(batch=batch, unit=unit)
+    plan = progress.approved_plan(batch=batch, unit=unit)
     evidence_form = AttachmentForm(request.POST, request.FILES)
     if evidence_form.is_valid():
         try:
@@ -223,7 +223,7 @@ def check_evidence_remove(request, kind, slug, pk):
     evidence = get_object_or_404(CheckEvidence, material=material, pk=pk)
     try:
         checks.remove_evidence(
-            evidence=evidence, plan=checks.approved_plan(batch=batch, unit=unit)
+            evidence=evidence, plan=progress.approved_plan(batch=batch, unit=unit)
         )
     except checks.CheckError as error:
         messages.error(request, str(error))
