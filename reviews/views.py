@@ -572,11 +572,13 @@ def _may_take(user, unit, key):
 def _stage_forms(user, unit, steps, data, posted):
     """The forms of the steps this user may take now (the stage map decides)."""
     forms, skips = {}, {}
+    if not steps:  # nothing submitted yet: no step to take
+        return forms, skips
     for key, form_class in STAGE_FORMS.items():
+        if not _may_take(user, unit, key):
+            continue
         possible = workflow.refusal(steps, key) is None
-        if not _may_take(user, unit, key) or not (
-            possible or workflow.open_with_a_reason(steps, key)
-        ):
+        if not (possible or workflow.open_with_a_reason(steps, key)):
             continue
         bound = data if posted == key else None
         # Own ids per form: the three forms share field names.

@@ -93,6 +93,17 @@ def test_plan_review_steps_are_refused_to_the_unit(client, draft, unit_user):
     assert response.status_code == 403
 
 
+def test_the_stages_page_of_a_draft_offers_no_step(client, draft, office_user):
+    client_for(client, office_user)
+    url = reverse("reviews:stages", args=["zhejiang"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["forms"] == {}
+    response = client.post(url, {"stage": "preliminary", "outcome": "pass"})
+    assert response.status_code == 409
+    assert "只有已提交的方案才能评审。" in response.content.decode()
+
+
 def test_plan_list_is_for_the_office_only(client, draft, office_user, unit_user):
     client_for(client, unit_user)
     assert client.get(reverse("plans:list")).status_code == 403
