@@ -5,7 +5,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
-PYTEST_ARGS ?=
+# One test process per core (each with its own test database and Redis database).
+PYTEST_ARGS ?= -n auto --maxprocesses=8
 
 .PHONY: run test bench lint format messages install install-test clean
 

@@ -138,6 +138,13 @@ def redis_broker_url():
     if not url.startswith("redis://"):
         require_service(f"a Redis broker (CELERY_BROKER_URL is {url!r})")
     parts = urlsplit(url)
+    # Under pytest-xdist each test process has a Redis database of its own (15, 14,
+    # ...), so one process's worker never takes the other's tasks.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if worker.startswith("gw") and parts.path.strip("/").isdigit():
+        number = int(parts.path.strip("/")) - int(worker[2:])
+        url = parts._replace(path=f"/{number}").geturl()
+        parts = urlsplit(url)
     try:
         socket.create_connection((parts.hostname, parts.port or 6379), 2).close()
     except OSError:
