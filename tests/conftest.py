@@ -16,6 +16,26 @@ PASSWORD = "persona-pass-123"
 UNDER_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def _broker_of_this_process():
+    """Under pytest-xdist each test process has a Redis database of its own (15,
+    14, ...), so that one process's Celery worker never takes the other's tasks.
+    Set before anything opens a broker connection: Celery keeps its producer
+    pool."""
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    parts = urlsplit(settings.CELERY_BROKER_URL)
+    number = parts.path.strip("/")
+    if not (worker.startswith("gw") and parts.scheme == "redis" and number.isdigit()):
+        return
+    url = parts._replace(path=f"/{int(number) - int(worker[2:])}").geturl()
+    # Celery reads the environment variable before its configuration.
+    os.environ["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL = url
+
+
+_broker_of_this_process()
+
+
 def require_service(what):
     """A test that needs a service the machine lacks: skip locally, fail under CI."""
     message = f"{what} is not available"
@@ -138,13 +158,6 @@ def redis_broker_url():
     if not url.startswith("redis://"):
         require_service(f"a Redis broker (CELERY_BROKER_URL is {url!r})")
     parts = urlsplit(url)
-    # Under pytest-xdist each test process has a Redis database of its own (15, 14,
-    # ...), so one process's worker never takes the other's tasks.
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    if worker.startswith("gw") and parts.path.strip("/").isdigit():
-        number = int(parts.path.strip("/")) - int(worker[2:])
-        url = parts._replace(path=f"/{number}").geturl()
-        parts = urlsplit(url)
     try:
         socket.create_connection((parts.hostname, parts.port or 6379), 2).close()
     except OSError:
