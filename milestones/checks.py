@@ -4,8 +4,10 @@ A unit writes its `CheckMaterial` inside the batch's window: a self-assessment
 against its approved plan, the plan's schedule items and deliverables as a
 checklist (done / late / dropped / on time, with reasons), evidence files.
 Submitting puts it before the batch's open reviews.Round of the same kind as a
-reviews.Submission; experts score it there and the office decides with
-reviews.services.decide, which calls `record_result` here. Only this module
+reviews.Submission. It then goes through the review's steps as a plan does
+(reviews/workflow.py: 初审, 预审, the experts' sheets, 会审), and the office
+decides with reviews.services.decide, which calls `record_result` here; a 初审
+return calls `_return_after_preliminary`. Only this module
 writes a material's status, always by a conditional update.
 """
 
@@ -435,6 +437,22 @@ def remove_evidence(*, evidence, plan):
     _check_writable(evidence.material, plan)
     evidence.file.delete(save=False)
     evidence.delete()
+
+
+def _return_after_preliminary(*, submission, stage_record):
+    """初审 found the material incomplete: back to the unit, editable again."""
+    material = submission.check_material
+    _move(material, to=Status.RETURNED, by=stage_record.by, note=stage_record.comments)
+    messages.check_returned(material=material, comments=stage_record.comments)
+
+
+def record_stage(*, submission, **fields):
+    """初审, 预审 or 会审 of the material before its round: reviews.services'
+    (whose ReviewError it raises), with what a 初审 return does to the material.
+    A skip is reviews.services.skip_stage's alone."""
+    return review_services.record_stage(
+        submission=submission, on_return=_return_after_preliminary, **fields
+    )
 
 
 @transaction.atomic

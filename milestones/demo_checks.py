@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from pilots.models import User
 from reviews import services as review_services
-from reviews.models import Criterion, Round
+from reviews.models import Criterion, Round, Stage, StageRecord
 
 from . import checks, progress
 from .models import CheckKind, ItemState
@@ -98,6 +98,40 @@ def _score(submission, criteria, expert, marks, submitted):
     )
 
 
+def _before_experts(submission, unit, office):
+    """初审 by the office, 预审 by the unit's supervising department."""
+    checks.record_stage(
+        submission=submission,
+        stage=Stage.PRELIMINARY,
+        outcome=StageRecord.Outcome.PASS,
+        comments="材料齐全。" + DEMO,
+        user=office,
+    )
+    department = User.objects.supervising(unit).first() or office
+    checks.record_stage(
+        submission=submission,
+        stage=Stage.PRE_REVIEW,
+        outcome=StageRecord.Outcome.RECOMMEND,
+        comments="进展与批复方案一致，建议提交专家评审。" + DEMO,
+        user=department,
+    )
+
+
+def _meeting(submission, office, experts):
+    present = [e for e in experts.values() if e.affiliation_id != submission.unit_id]
+    checks.record_stage(
+        submission=submission,
+        stage=Stage.MEETING,
+        outcome=StageRecord.Outcome.CONCLUDED,
+        meeting_date=timezone.localdate(),
+        experts_present=present[:3],
+        comments="中期检查会审：进展符合方案，同意通过。" + DEMO,
+        minority_view="一位专家认为成果总结应提前。" + DEMO,
+        quorum_reason="演示：未提交评分的专家已在会审中发表意见。" + DEMO,
+        user=office,
+    )
+
+
 def seed(batch, stdout):
     if Round.objects.filter(
         batch=batch, kind=Round.Kind.MIDTERM, is_demo=True
@@ -136,6 +170,7 @@ def seed(batch, stdout):
             continue
         member = User.objects.filter(username=f"unit-{slug}").first() or office
         submission = checks.submit_material(material=material, plan=plan, user=member)
+        _before_experts(submission, unit, office)
         for username, sheet in sheets.items():
             expert = experts.get(username)
             if expert is None or expert.affiliation_id == unit.pk:
@@ -143,6 +178,7 @@ def seed(batch, stdout):
             marks, submitted = sheet if sheet else (None, False)
             _score(submission, criteria, expert, marks, submitted)
         if slug == "fujian":
+            _meeting(submission, office, experts)
             checks.decide(
                 submission=submission,
                 outcome="approve",

@@ -111,6 +111,18 @@ def check_decision(*, material, decision):
     )
 
 
+def check_returned(*, material, comments):
+    """初审 sent the material back before any expert read it."""
+    notify(
+        Message(
+            name="check_returned",
+            recipients=list(User.objects.members_of(material.unit_id)),
+            context={"material": material, "comments": comments},
+            url=_check_url(material),
+        )
+    )
+
+
 def check_plaque(*, plaque, unit):
     notify(
         Message(

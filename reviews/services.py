@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pilots.history import record
 from pilots.models import User
@@ -147,6 +148,8 @@ def assign(*, submission, expert, user):
         )
     if not submission.is_current:
         raise ReviewError(_("This submission has been replaced by a newer version."))
+    if not _experts_may_score(submission):
+        raise ReviewError(str(EXPERTS_WAIT))
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(
@@ -232,10 +235,26 @@ def sheet_for(assignment):
     return sheet
 
 
+EXPERTS_WAIT = gettext_lazy(
+    "The expert review opens once the preliminary check has passed and the "
+    "pre-review is done or skipped."
+)
+
+
+def _experts_may_score(submission):
+    """A plan version comes before a round only after 预审 (add_plan_submissions);
+    check material comes at once and waits there for 初审 and 预审."""
+    if submission.check_material_id is None:
+        return True
+    return workflow.experts_may_score(workflow.progress(submission=submission))
+
+
 def sheet_locked_reason(sheet):
     submission = sheet.assignment.submission
     if not submission.is_current:
         return _("A newer version of this plan was submitted: this sheet is locked.")
+    if not _experts_may_score(submission):
+        return str(EXPERTS_WAIT)
     if sheet.status == SheetStatus.SUBMITTED:
         return _("Your scores are submitted and final unless the office reopens them.")
     if not round_is_open(submission.round):
@@ -413,8 +432,8 @@ def decide(
     a history row of the submission (the outcome as its state, the opinion as the
     note).
 
-    Refused unless the stage map allows it (reviews/workflow.py: for a plan version
-    the joint meeting is done or skipped; for check material the expert review),
+    Refused unless the stage map allows it (reviews/workflow.py: the joint meeting
+    is done or skipped, for a plan version as for check material),
     unless the round's quorum of submitted sheets is met or `quorum_reason` says
     why not (kept as a stage record), and when stale: another decision, a newer
     submission, or a plan no longer in `expected`, the status the decider saw.
@@ -495,42 +514,100 @@ def latest_version(plan):
     return plan.versions.order_by("-number").first()
 
 
-def _version_steps(plan, stage, quorum_reason, user):
-    """The latest version and where it stands; before 会审 (held or skipped) with
-    fewer sheets than the quorum, the office's `quorum_reason` closes the review."""
-    version = latest_version(plan)
-    if version is None:
-        raise ReviewError(_("Only a submitted plan can be reviewed."))
-    steps = workflow.progress(version=version)
+def _material_under_review(submission):
+    """Check material's submission, locked: refused once replaced or decided."""
+    submission = (
+        Submission.objects.select_for_update()
+        .select_related("round")
+        .get(pk=submission.pk)
+    )
+    if (
+        not submission.is_current
+        or Decision.objects.filter(submission=submission).exists()
+    ):
+        raise ReviewError(
+            _("This material is no longer under review; reload the page.")
+        )
+    return submission
+
+
+def _steps_for(*, plan, submission, stage, quorum_reason, user):
+    """(version, submission, steps): the plan's latest version, or check material's
+    submission, and where it stands; before 会审 (held or skipped) with fewer
+    sheets than the quorum, the office's `quorum_reason` closes the review."""
+    version = None
+    if plan is not None:
+        version = latest_version(plan)
+        if version is None:
+            raise ReviewError(_("Only a submitted plan can be reviewed."))
+        submission = workflow.current_submission(version)
+    steps = workflow.progress(version=version, submission=submission)
     if stage == Stage.MEETING and steps[Stage.PRE_REVIEW].done:
         steps = _waive_quorum_if_asked(
             steps,
             version=version,
-            submission=workflow.current_submission(version),
+            submission=submission,
             reason=quorum_reason,
             user=user,
         )
-    return version, steps
+    return version, submission, steps
+
+
+def _lock_subject(plan, submission):
+    if plan is not None:
+        Plan.objects.select_for_update().filter(pk=plan.pk).exists()
+        plan.refresh_from_db()
+        if plan.status not in (PlanStatus.SUBMITTED, PlanStatus.UNDER_REVIEW):
+            raise ReviewError(_("Only a submitted plan can be reviewed."))
+        return None
+    return _material_under_review(submission)
 
 
 @transaction.atomic
 def record_stage(
-    *, plan, stage, outcome, user, experts_present=(), quorum_reason="", **fields
+    *,
+    stage,
+    outcome,
+    user,
+    plan=None,
+    submission=None,
+    experts_present=(),
+    quorum_reason="",
+    on_return=None,
+    **fields,
 ):
-    """Record 初审, 预审 or 会审 on the plan's latest version, in the order of
-    reviews/workflow.py. 初审 moves the plan: pass → under review, return → back to
-    the unit (plans.services). 会审 with fewer sheets than the quorum needs
-    `quorum_reason`."""
-    Plan.objects.select_for_update().filter(pk=plan.pk).exists()
-    plan.refresh_from_db()
-    if plan.status not in (PlanStatus.SUBMITTED, PlanStatus.UNDER_REVIEW):
-        raise ReviewError(_("Only a submitted plan can be reviewed."))
-    version, steps = _version_steps(plan, stage, quorum_reason, user)
+    """Record 初审, 预审 or 会审 on the plan's latest version, or on check material's
+    `submission`, in the order of reviews/workflow.py. 会审 with fewer sheets than
+    the quorum needs `quorum_reason`.
+
+    初审 moves a plan: pass → under review, return → back to the unit
+    (plans.services). A 初审 return of check material closes its submission and
+    calls `on_return(submission=, stage_record=)`, which its caller
+    (milestones.checks) passes to send the material back."""
+    submission = _lock_subject(plan, submission)
+    returning = stage == Stage.PRELIMINARY and outcome == StageRecord.Outcome.RETURN
+    if plan is None and returning and on_return is None:
+        raise ReviewError(
+            _("Mid-term and acceptance material is returned on its check page.")
+        )
+    version, submission, steps = _steps_for(
+        plan=plan,
+        submission=submission,
+        stage=stage,
+        quorum_reason=quorum_reason,
+        user=user,
+    )
     refused = workflow.refusal(steps, stage)
     if refused:
         raise ReviewError(refused)
     stage_record = StageRecord.objects.create(
-        plan=plan, version=version, stage=stage, outcome=outcome, by=user, **fields
+        plan=plan,
+        version=version,
+        submission=None if plan else submission,
+        stage=stage,
+        outcome=outcome,
+        by=user,
+        **fields,
     )
     record(
         stage_record,
@@ -541,8 +618,13 @@ def record_stage(
     )
     if experts_present:
         stage_record.experts_present.set(experts_present)
+    if plan is None:
+        if returning:
+            Submission.objects.filter(pk=submission.pk).update(is_current=False)
+            on_return(submission=submission, stage_record=stage_record)
+        return stage_record
     try:
-        if stage == Stage.PRELIMINARY and outcome == StageRecord.Outcome.RETURN:
+        if returning:
             plan_services.return_plan(
                 plan=plan,
                 expected=plan.status,
@@ -557,19 +639,27 @@ def record_stage(
 
 
 @transaction.atomic
-def skip_stage(*, plan, stage, reason, user, quorum_reason=""):
-    """The office skips 预审 or 会审 of the latest version, saying why (skipping
-    会审 with fewer sheets than the quorum needs `quorum_reason` too)."""
+def skip_stage(*, stage, reason, user, plan=None, submission=None, quorum_reason=""):
+    """The office skips 预审 or 会审 of the plan's latest version or of check
+    material's `submission`, saying why (skipping 会审 with fewer sheets than the
+    quorum needs `quorum_reason` too)."""
     if not reason.strip():
         raise ReviewError(_("Say why the stage is skipped."))
-    Plan.objects.select_for_update().filter(pk=plan.pk).exists()
-    version, steps = _version_steps(plan, stage, quorum_reason, user)
+    submission = _lock_subject(plan, submission)
+    version, submission, steps = _steps_for(
+        plan=plan,
+        submission=submission,
+        stage=stage,
+        quorum_reason=quorum_reason,
+        user=user,
+    )
     refused = workflow.refusal(steps, stage, skipping=True)
     if refused:
         raise ReviewError(refused)
     stage_record = StageRecord.objects.create(
         plan=plan,
         version=version,
+        submission=None if plan else submission,
         stage=stage,
         outcome=StageRecord.Outcome.SKIPPED,
         comments=reason.strip(),

@@ -103,14 +103,19 @@ def home(request):
 
 @OFFICE
 def round_create(request):
-    form = RoundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = RoundForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
         round_ = services.create_round(
             user=request.user, batch=_current_batch(), **form.cleaned_data
         )
         messages.success(request, _("The round was created."))
         return redirect("reviews:round", round_.pk)
-    return render(request, "reviews/round_form.html", {"form": form})
+    return render(
+        request,
+        "reviews/round_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @OFFICE
@@ -511,13 +516,12 @@ def assignment_conflict(request, pk):
 
 
 def _stages_of(submission):
+    """The 初审 and 预审 records the expert reads beside the sheet."""
     if submission.plan_version is None:
-        return []
-    return list(
-        StageRecord.objects.filter(plan_id=submission.plan_version.plan_id)
-        .exclude(stage=Stage.MEETING)
-        .select_related("by")
-    )
+        records = StageRecord.objects.filter(submission=submission)
+    else:
+        records = StageRecord.objects.filter(plan_id=submission.plan_version.plan_id)
+    return list(records.exclude(stage=Stage.MEETING).select_related("by"))
 
 
 # ---------------------------------------------------------------- unit
@@ -592,9 +596,13 @@ def _stage_forms(user, unit, steps, data, posted):
     return forms, skips
 
 
-def _take_step(request, unit, plan, steps, posted, forms, skips):
-    """Record the posted step; returns None, or (message, status) when refused:
-    400 for a form to correct, 409 for a step the stage map does not allow."""
+def take_step(request, unit, steps, posted, forms, skips, **subject):
+    """Record the posted step on `subject` (plan= or submission=, as
+    services.record_stage takes it); returns None, or (message, status) when
+    refused: 400 for a form to correct, 409 for a step the stage map does not
+    allow. Check material's 初审 return goes through milestones.checks, which
+    passes its own `record_stage` in `subject`."""
+    record_stage = subject.pop("record_stage", services.record_stage)
     try:
         if posted.startswith("skip-"):
             key = posted.removeprefix("skip-")
@@ -604,11 +612,11 @@ def _take_step(request, unit, plan, steps, posted, forms, skips):
             if not form.is_valid():
                 return _("Say why the stage is skipped."), 400
             services.skip_stage(
-                plan=plan,
                 stage=key,
                 reason=form.cleaned_data["reason"],
                 quorum_reason=form.cleaned_data.get("quorum_reason", ""),
                 user=request.user,
+                **subject,
             )
             return None
         form = forms.get(posted)
@@ -617,14 +625,14 @@ def _take_step(request, unit, plan, steps, posted, forms, skips):
         if not form.is_valid():
             return _("Check the highlighted fields."), 400
         data = dict(form.cleaned_data)
-        services.record_stage(
-            plan=plan,
+        record_stage(
             stage=posted,
             outcome=data.pop("outcome", StageRecord.Outcome.CONCLUDED),
             user=request.user,
             experts_present=data.pop("experts_present", ()),
             quorum_reason=data.pop("quorum_reason", ""),
             **data,
+            **subject,
         )
     except services.ReviewError as error:
         return str(error), 409
@@ -639,67 +647,84 @@ def _refused(user, unit, steps, key, *, skipping=False):
     if skipping and not user.is_office:
         raise PermissionDenied
     if not steps:
-        return _("Only a submitted plan can be reviewed."), 409
+        return _("Nothing has been submitted for review yet."), 409
     return workflow.refusal(steps, key, skipping=skipping), 409
 
 
-@role_required(*User.Role.values)
-def stages(request, slug):
-    """The review of the plan's latest version, step by step (reviews/workflow.py)
-    and, for those who may take one, the forms of the steps possible now."""
-    unit, plan = _plan_for_stages(request, slug)
+def stages_page(request, *, unit, steps, records, reviews, take, context):
+    """The stages page of a plan or of check material: where it stands step by
+    step (reviews/workflow.py) and, for those who may take one, the forms of the
+    steps possible now. `take(posted, forms, skips)` records a posted step
+    (take_step); a success redirects to the same page."""
     user = request.user
-    version = services.latest_version(plan)
-    steps = workflow.progress(version=version) if version else {}
     posted = request.POST.get("stage", "") if request.method == "POST" else ""
     forms, skips = _stage_forms(user, unit, steps, request.POST, posted)
     status = 200
     if posted:
-        refused = _take_step(request, unit, plan, steps, posted, forms, skips)
+        refused = take(posted, forms, skips)
         if refused is None:
             messages.success(request, _("The stage was recorded."))
-            return redirect("reviews:stages", slug)
+            return HttpResponseRedirect(request.path)
         message, status = refused
         messages.error(request, message)
     # Who attended the meeting and the minority view are not the unit's to read.
     sees_names = user.is_office or can_pre_review(user, unit) or user.is_expert
-    records = StageRecord.objects.filter(plan=plan).select_related("by", "version")
     if sees_names:
         records = records.prefetch_related("experts_present")
-    submission = workflow.current_submission(version) if version else None
-    reviewers = None
-    if user.is_office:
-        reviewers = UnitReviewers.objects.named_for(unit=unit, batch=plan.batch_id)
-    reviews = []
+    rows = []
     if user.is_office or can_pre_review(user, unit):
-        for candidate in Submission.objects.filter(
-            plan_version__plan=plan
-        ).select_related("round", "plan_version", "unit"):
-            _criteria, rows = services.round_results(candidate.round, [candidate])
-            reviews.append(rows[0])
-    reviewers = None
-    if user.is_office:
-        reviewers = UnitReviewers.objects.named_for(unit=unit, batch=plan.batch_id)
+        for candidate in reviews:
+            _criteria, results = services.round_results(candidate.round, [candidate])
+            rows.append(results[0])
     return render(
         request,
         "reviews/stages.html",
         {
             "unit": unit,
-            "plan": plan,
-            "version": version,
             "steps": steps.values(),
             "next_step": workflow.next_step(steps) if steps else None,
             "records": records,
             "sees_names": sees_names,
             "forms": forms,
             "skips": skips,
-            "submission": submission,
+            "reviews": rows,
+            **context,
+        },
+        status=status,
+    )
+
+
+@role_required(*User.Role.values)
+def stages(request, slug):
+    """The review of the plan's latest version (stages_page)."""
+    unit, plan = _plan_for_stages(request, slug)
+    version = services.latest_version(plan)
+    steps = workflow.progress(version=version) if version else {}
+    reviewers = None
+    if request.user.is_office:
+        reviewers = UnitReviewers.objects.named_for(unit=unit, batch=plan.batch_id)
+    return stages_page(
+        request,
+        unit=unit,
+        steps=steps,
+        records=StageRecord.objects.filter(plan=plan).select_related("by", "version"),
+        reviews=Submission.objects.filter(plan_version__plan=plan).select_related(
+            "round", "plan_version", "unit"
+        ),
+        take=lambda posted, forms, skips: take_step(
+            request, unit, steps, posted, forms, skips, plan=plan
+        ),
+        context={
+            "back_url": plan.get_absolute_url(),
+            "back_label": _("Implementation plan"),
+            "status_label": plan.get_status_display(),
+            "version": version,
+            "submission": workflow.current_submission(version) if version else None,
             "completeness": plan_services.plan_completeness(plan),
-            "reviews": reviews,
+            "show_reviewers": True,
             "reviewers": reviewers,
             "responsible": reviewers.responsible_experts if reviewers else [],
         },
-        status=status,
     )
 
 

@@ -13,7 +13,8 @@ A step can be taken only when the step before it is done for the same version.
 The office may skip 预审 or 会审, and may go on with fewer sheets than the quorum,
 only with a written reason; the reason is kept as a stage record (outcome
 "skipped") and shows in the history. Mid-term and acceptance material goes
-through the expert review and the decision (its round and its sheets).
+through the same steps; its records name its submission (the unit's material
+before the round), a plan's name the version.
 
 Readers only: reviews/services.py holds the verbs, which ask `refusal` first.
 """
@@ -34,11 +35,6 @@ STAGE_MAP = {
     Stage.REVIEW: Stage.PRE_REVIEW,
     Stage.MEETING: Stage.REVIEW,
     DECISION: Stage.MEETING,
-}
-# Check material is put before its round when the unit submits it.
-CHECK_STAGE_MAP = {
-    Stage.REVIEW: None,
-    DECISION: Stage.REVIEW,
 }
 SKIPPABLE = {Stage.PRE_REVIEW, Stage.MEETING}
 
@@ -110,11 +106,9 @@ def _review_step(submission, waiver):
 def progress(*, version=None, submission=None):
     """{step: Step} for a plan version, or for check material's submission."""
     if version is not None:
-        stage_map = STAGE_MAP
         records = list(StageRecord.objects.filter(version=version).order_by("at", "pk"))
         submission = submission or current_submission(version)
     else:
-        stage_map = CHECK_STAGE_MAP
         records = list(
             StageRecord.objects.filter(submission=submission).order_by("at", "pk")
         )
@@ -122,7 +116,7 @@ def progress(*, version=None, submission=None):
     for record in records:
         latest[record.stage] = record
     steps = {}
-    for key in stage_map:
+    for key in STAGE_MAP:
         record = latest.get(key)
         if key == Stage.REVIEW:
             waiver = record if record and record.is_skip else None
@@ -149,6 +143,11 @@ def next_step(steps):
     return next((step.key for step in steps.values() if not step.done), None)
 
 
+def experts_may_score(steps):
+    """The expert review opens once 初审 has passed and 预审 is done or skipped."""
+    return steps[STAGE_MAP[Stage.REVIEW]].done
+
+
 def open_with_a_reason(steps, key):
     """会审 may be taken (held or skipped) before the quorum is reached, once the
     office says why: its form is offered with the reason field."""
@@ -169,8 +168,7 @@ def refusal(steps, key, *, skipping=False):
         return _("%(step)s is already done for this version.") % {
             "step": STEP_LABELS[key]
         }
-    stage_map = STAGE_MAP if Stage.PRELIMINARY in steps else CHECK_STAGE_MAP
-    before = stage_map[key]
+    before = STAGE_MAP[key]
     if before is not None and not steps[before].done:
         return _("%(step)s comes after %(before)s, which is not done yet.") % {
             "step": STEP_LABELS[key],

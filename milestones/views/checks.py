@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,8 +13,9 @@ from pilots.history import history_for_page
 from pilots.models import Batch, PilotUnit, User
 from pilots.permissions import readable_task_ids, role_required
 from reviews import views as review_views
+from reviews import workflow
 from reviews.forms import DecisionForm
-from reviews.models import Round
+from reviews.models import Round, StageRecord, Submission
 
 from .. import checks, progress
 from ..checks_forms import MaterialForm, PlaqueForm, TaskAcceptanceForm
@@ -340,6 +341,44 @@ def check_decide(request, pk):
     return redirect("reviews:submission", pk)
 
 
+@READERS
+def check_stages(request, kind, slug):
+    """The review of the material, step by step, as a plan's (reviews.views)."""
+    unit, _batch_, material = _get_material_for_user(request, kind, slug)
+    submission = checks.current_submission(material)
+    steps = workflow.progress(submission=submission) if submission else {}
+    return review_views.stages_page(
+        request,
+        unit=unit,
+        steps=steps,
+        records=StageRecord.objects.filter(
+            submission__check_material=material.pk
+        ).select_related("by"),
+        reviews=Submission.objects.filter(check_material=material.pk).select_related(
+            "round", "unit"
+        ),
+        take=lambda posted, forms, skips: review_views.take_step(
+            request,
+            unit,
+            steps,
+            posted,
+            forms,
+            skips,
+            submission=submission,
+            record_stage=checks.record_stage,
+        ),
+        context={
+            "back_url": reverse("milestones:check_detail", args=[kind, unit.slug]),
+            "back_label": CheckKind(kind).label,
+            "status_label": material.get_status_display()
+            if material.pk
+            else _("Not started"),
+            "submission": submission,
+            "not_yet": _("The material is not before a review round yet."),
+        },
+    )
+
+
 @role_required(User.Role.EXPERT)
 def check_assignment(request, pk):
     """The expert's score sheet beside the unit's material."""
@@ -381,4 +420,5 @@ urlpatterns = [
         name="check_task_acceptance",
     ),
     path("checks/<str:kind>/<slug:slug>/plaque/", check_plaque, name="check_plaque"),
+    path("checks/<str:kind>/<slug:slug>/stages/", check_stages, name="check_stages"),
 ]

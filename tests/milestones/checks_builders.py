@@ -10,7 +10,7 @@ from pilots.models import Batch
 from plans import services as plan_services
 from plans.models import Status as PlanStatus
 from reviews import services as review_services
-from reviews.models import Criterion, Round
+from reviews.models import Criterion, Round, Stage, StageRecord
 from tests.plans.builders import complete_plan, current_plan
 
 MIDTERM_DAY = datetime.datetime(2021, 3, 1, 10, tzinfo=datetime.UTC)
@@ -62,3 +62,33 @@ def submitted_material(unit, member, plan, kind=CheckKind.MIDTERM):
     )
     checks.submit_material(material=material, plan=plan, user=member)
     return material
+
+
+def past_pre_review(submission, office):
+    """初审 passed and 预审 skipped: the experts may score the material."""
+    checks.record_stage(
+        submission=submission,
+        stage=Stage.PRELIMINARY,
+        outcome=StageRecord.Outcome.PASS,
+        user=office,
+    )
+    review_services.skip_stage(
+        submission=submission,
+        stage=Stage.PRE_REVIEW,
+        reason="部门未组织预审",
+        user=office,
+    )
+
+
+def ready_for_decision(submission, office, quorum_reason="", *, experts_done=False):
+    """The steps before the office's decision, 会审 skipped (with `quorum_reason`
+    when fewer sheets than the quorum are in)."""
+    if not experts_done:
+        past_pre_review(submission, office)
+    review_services.skip_stage(
+        submission=submission,
+        stage=Stage.MEETING,
+        reason="以书面评审代替会审",
+        quorum_reason=quorum_reason,
+        user=office,
+    )

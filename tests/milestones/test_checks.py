@@ -16,6 +16,7 @@ from tests.milestones.checks_builders import (
     MIDTERM_DAY,
     approved_plan,
     check_round,
+    ready_for_decision,
     submitted_material,
 )
 
@@ -52,6 +53,7 @@ def test_rejected_material_fails_with_a_result_and_a_notice(
     )
     material = submitted_material(zhejiang, unit_user, plan)
     submission = Submission.objects.get()
+    ready_for_decision(submission, office_user, "进展报告已足以判断，不请专家评分")
 
     checks.decide(
         submission=submission,

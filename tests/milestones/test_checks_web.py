@@ -25,6 +25,8 @@ from tests.milestones.checks_builders import (
     approved_plan,
     check_round,
     form_data,
+    past_pre_review,
+    ready_for_decision,
     submitted_material,
 )
 
@@ -71,6 +73,21 @@ def test_midterm_submission_scored_and_decided_through_the_review_mechanism(
     ).exists()
 
     client_for(client, office_user)
+    # The experts come after 初审 and 预审, taken on the material's stages page.
+    stages = "/checks/midterm/zhejiang/stages/"
+    refused = client.post(
+        f"/reviews/submissions/{submission.pk}/assign/",
+        {"expert": expert_user.pk},
+        follow=True,
+    )
+    assert "专家评审在初审通过、预审完成或跳过之后开始。" in refused.content.decode()
+    assert not Assignment.objects.filter(submission=submission).exists()
+    response = client.post(stages, {"stage": "preliminary", "outcome": "pass"})
+    assert response.status_code == 302
+    response = client.post(
+        stages, {"stage": "skip-pre_review", "reason": "部门未组织预审"}
+    )
+    assert response.status_code == 302
     client.post(
         f"/reviews/submissions/{submission.pk}/assign/", {"expert": expert_user.pk}
     )
@@ -90,6 +107,18 @@ def test_midterm_submission_scored_and_decided_through_the_review_mechanism(
     assert ScoreSheet.objects.get(assignment=assignment).status == "submitted"
 
     client_for(client, office_user)
+    page = client.get(stages).content.decode()
+    assert "已提交1/1份评分表" in page
+    response = client.post(
+        stages,
+        {
+            "stage": "meeting",
+            "meeting_date": "2021-03-01",
+            "experts_present": [expert_user.pk],
+            "comments": "同意通过。",
+        },
+    )
+    assert response.status_code == 302
     # The reviews address of the decision still works: 307 keeps the POST.
     response = client.post(
         f"/reviews/submissions/{submission.pk}/decide/",
@@ -228,7 +257,9 @@ def test_returned_material_is_edited_and_resubmitted_as_a_new_submission(
     )
     material = submitted_material(zhejiang, unit_user, plan)
     first = Submission.objects.get(round=round_)
+    past_pre_review(first, office_user)
     review_services.assign(submission=first, expert=expert_user, user=office_user)
+    ready_for_decision(first, office_user, "材料明显不全", experts_done=True)
     checks.decide(
         submission=first,
         outcome="return",
@@ -271,6 +302,7 @@ def test_acceptance_decision_per_task_and_plaque_with_a_date(
     )
     material = submitted_material(zhejiang, unit_user, plan, CheckKind.ACCEPTANCE)
     submission = Submission.objects.get(round=round_)
+    past_pre_review(submission, office_user)
     assignment = review_services.assign(
         submission=submission, expert=expert_user, user=office_user
     )
@@ -283,6 +315,7 @@ def test_acceptance_decision_per_task_and_plaque_with_a_date(
         confidential="",
         submit=True,
     )
+    ready_for_decision(submission, office_user, experts_done=True)
     checks.decide(
         submission=submission,
         outcome="approve",
@@ -394,6 +427,7 @@ def test_evidence_upload_checks_content_and_serves_readers_only(
     client_for(client, unit_user)
     client.post(EDIT, {**form_data(plan), "submit": "1"})
     submission = Submission.objects.get(check_material=evidence.material)
+    past_pre_review(submission, office_user)
     review_services.assign(submission=submission, expert=expert_user, user=office_user)
     client.force_login(expert_user)
     response = client.get(download)

@@ -22,6 +22,7 @@ from tests.milestones.checks_builders import (
     MIDTERM_DAY,
     approved_plan,
     check_round,
+    ready_for_decision,
     submitted_material,
 )
 
@@ -221,6 +222,7 @@ def test_check_decision_is_told_in_each_recipients_language(
         datetime.date(2021, 3, 31),
     )
     submitted_material(zhejiang, unit_user, plan)
+    ready_for_decision(Submission.objects.get(), office_user, "测试：不等专家评分")
     checks.decide(
         submission=Submission.objects.get(),
         outcome="reject",

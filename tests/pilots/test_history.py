@@ -24,6 +24,7 @@ from tests.milestones.checks_builders import (
     MIDTERM_DAY,
     approved_plan,
     check_round,
+    ready_for_decision,
     submitted_material,
 )
 from tests.milestones.progress_builders import make_report
@@ -182,6 +183,7 @@ def test_check_material_walk_is_recorded_and_shown(
     )
     material = submitted_material(zhejiang, unit_user, plan)
     submission = round_.submissions.get(is_current=True)
+    ready_for_decision(submission, office_user, "材料明显不全，无需等待评分")
     checks.decide(
         submission=submission,
         outcome="return",

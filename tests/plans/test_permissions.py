@@ -101,7 +101,7 @@ def test_the_stages_page_of_a_draft_offers_no_step(client, draft, office_user):
     assert response.context["forms"] == {}
     response = client.post(url, {"stage": "preliminary", "outcome": "pass"})
     assert response.status_code == 409
-    assert "只有已提交的方案才能评审。" in response.content.decode()
+    assert "尚未提交任何评审材料。" in response.content.decode()
 
 
 def test_plan_list_is_for_the_office_only(client, draft, office_user, unit_user):

@@ -8,14 +8,13 @@ from pilots.history import history_of
 from plans import services as plan_services
 from plans.models import Plan, PlanComment, Status
 from reviews import services, workflow
-from reviews.models import Decision, Round, ScoreSheet, Stage, StageRecord
+from reviews.models import Decision, Round, Stage, StageRecord
 from tests.conftest import client_for
 from tests.reviews.builders import (
     expert,
     meeting_skipped,
     plan_round,
     submitted_plan,
-    through_pre_review,
 )
 
 STAGES = "/reviews/stages/zhejiang/"
@@ -441,95 +440,3 @@ def test_names_are_shown_when_the_office_chooses_so_for_the_round(
     client_for(client, unit_user)
     html = client.get(f"/reviews/feedback/{submission.pk}/").content.decode()
     assert str(assignment.expert) in html
-
-
-# ---------------------------------------------------------------- permissions
-
-ROLES = ["anonymous", "office", "department", "unit", "other_unit", "expert"]
-
-
-def _user(role, request):
-    fixture = {
-        "office": "office_user",
-        "department": "department_user",
-        "unit": "unit_user",
-        "other_unit": "other_unit_user",
-        "expert": "expert_user",
-    }.get(role)
-    return request.getfixturevalue(fixture) if fixture else None
-
-
-# (url, method) → the status each role gets.
-TABLE = {
-    ("stages", "GET"): {
-        "anonymous": 302,
-        "office": 200,
-        "department": 200,
-        "unit": 200,
-        "other_unit": 404,
-        "expert": 404,
-    },
-    ("stages-preliminary", "POST"): {
-        "anonymous": 302,
-        "office": 302,
-        "department": 403,
-        "unit": 403,
-        "other_unit": 404,
-        "expert": 404,
-    },
-    ("submission", "GET"): {
-        "anonymous": 302,
-        "office": 200,
-        "department": 403,
-        "unit": 403,
-        "other_unit": 403,
-        "expert": 403,
-    },
-    ("decide", "POST"): {
-        "anonymous": 302,
-        "office": 409,
-        "department": 403,
-        "unit": 403,
-        "other_unit": 403,
-        "expert": 403,
-    },
-}
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("cell", list(TABLE), ids=lambda cell: "-".join(cell))
-def test_review_permission_table(
-    request, client, cell, role, office_user, unit_user, zhejiang
-):
-    plan = submitted_plan(zhejiang, unit_user)
-    round_ = plan_round(office_user)
-    through_pre_review(plan, office_user)
-    services.add_plan_submissions(round_=round_)
-    submission = round_.submissions.get()
-    # Recording 初审 again would be refused: start from a fresh version for it.
-    name, method = cell
-    urls = {
-        "stages": STAGES,
-        "stages-preliminary": STAGES,
-        "submission": reverse("reviews:submission", args=[submission.pk]),
-        "decide": reverse("reviews:submission_decide", args=[submission.pk]),
-    }
-    data = {
-        "stages-preliminary": {"stage": "skip-pre_review", "reason": "测试"},
-        "decide": {"outcome": "approve", "opinion": "同意"},
-    }.get(name, {})
-    if name == "stages-preliminary":
-        # A fresh version, so that the office may take its first steps.
-        plan_services.return_plan(plan=plan, expected=plan.status, user=office_user)
-        plan_services.submit_plan(plan=plan, expected=Status.RETURNED, user=unit_user)
-        data = {"stage": "preliminary", "outcome": "pass"}
-    user = _user(role, request)
-    if user is not None:
-        client_for(client, user)
-    response = (
-        client.post(urls[name], data) if method == "POST" else client.get(urls[name])
-    )
-    assert response.status_code == TABLE[cell][role], (cell, role)
-    if role != "office" and method == "POST":
-        assert Decision.objects.count() == 0
-        assert ScoreSheet.objects.count() == 0
