@@ -240,7 +240,7 @@ def test_round_dates_validated(client, office_user):
             "grade_pass": "60",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "截止日期不能早于开始日期" in response.content.decode()
     assert 'value="错误日期"' in response.content.decode()
     assert Round.objects.count() == 0
