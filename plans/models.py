@@ -409,9 +409,14 @@ class PlanPdf(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    # When a worker claimed it: a render running far longer than any real one
-    # means the worker died; recover_stalled() then marks it failed.
+    # When the render task was last handed to the broker; null while the broker
+    # could not take it (recover_stalled() sends it again).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # When a worker claimed it, and how many renders were started: a render older
+    # than its lease has lost its worker; recover_stalled() queues it again, up to
+    # pdfjobs.MAX_ATTEMPTS.
     started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from celery import current_app
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from pilots.permissions import supervised_task_ids, supervising_department
@@ -23,13 +24,17 @@ from .pdf import document_from_snapshot, render_plan_pdf
 
 logger = logging.getLogger(__name__)
 
-# A 30-page plan renders in about 2 s; a render older than this has lost its worker.
-STALLED_AFTER = datetime.timedelta(minutes=15)
+# A 30-page plan renders in about 2 s: a render older than its lease has lost its
+# worker (killed, its machine gone) and is queued again, at most MAX_ATTEMPTS
+# renders in all. recover_stalled() runs every minute, so a lost render starts
+# again within LEASE + 1 minute.
+LEASE = datetime.timedelta(minutes=2)
+MAX_ATTEMPTS = 3
 # Draft PDFs show a moment of a moving text: after this long they are deleted,
 # file and row (a new request renders the draft again). Version PDFs are kept.
 DRAFT_PDFS_KEPT = datetime.timedelta(days=7)
-# A pending PDF whose task message was lost (broker down at request time) is sent
-# again after this long.
+# A pending PDF whose task message was lost is sent again after this long; one the
+# broker could not take (queued_at null) at the next recovery.
 REQUEUE_AFTER = datetime.timedelta(minutes=2)
 RENDER_TASK = "plans.render_pdf"
 
@@ -54,8 +59,17 @@ def _enqueue(pdf):
 
 
 def _send_render(pk):
-    # By name: plans/tasks.py wraps this module, so it cannot be imported here.
-    current_app.send_task(RENDER_TASK, args=[pk])
+    """Hand the render to the broker; with the broker down the PDF stays pending,
+    its page says so, and recover_stalled() sends it once the broker is back."""
+    try:
+        # By name: plans/tasks.py wraps this module, so it cannot be imported here.
+        current_app.send_task(RENDER_TASK, args=[pk])
+    except Exception:
+        logger.warning("Could not queue the render of plan PDF %s", pk, exc_info=True)
+        PlanPdf.objects.filter(pk=pk, status=Status.PENDING).update(queued_at=None)
+        return False
+    PlanPdf.objects.filter(pk=pk).update(queued_at=timezone.now())
+    return True
 
 
 def shown_content(content, *, department, unit):
@@ -139,7 +153,7 @@ def render_pdf(pdf_id):
     """Render one pending PDF (the Celery task's body). Claims the row first, so
     two workers never render the same one; a failure is recorded, not raised."""
     claimed = PlanPdf.objects.filter(pk=pdf_id, status=Status.PENDING).update(
-        status=Status.RENDERING, started_at=timezone.now()
+        status=Status.RENDERING, started_at=timezone.now(), attempts=F("attempts") + 1
     )
     if not claimed:
         return
@@ -163,23 +177,26 @@ def render_pdf(pdf_id):
 
 
 def recover_stalled(*, now=None):
-    """Run every few minutes (Celery beat). A PDF stuck in "rendering" because its
-    worker died is marked failed, so its page offers Retry instead of waiting
-    forever; a PDF still pending after REQUEUE_AFTER (its task message was lost) is
-    enqueued again (rendering claims the row, so a duplicate message is harmless).
+    """Run every minute (Celery beat). A render older than its LEASE has lost its
+    worker: it is queued again, or marked failed (its page offers Retry) after
+    MAX_ATTEMPTS renders. A pending PDF the broker never took, or whose task
+    message was lost (pending REQUEUE_AFTER since it was queued), is sent again;
+    rendering claims the row, so a duplicate message is harmless.
     Returns (failed, requeued)."""
     now = now or timezone.now()
-    failed = PlanPdf.objects.filter(
-        status=Status.RENDERING, started_at__lt=now - STALLED_AFTER
-    ).update(
+    lost = PlanPdf.objects.filter(status=Status.RENDERING, started_at__lt=now - LEASE)
+    failed = lost.filter(attempts__gte=MAX_ATTEMPTS).update(
         status=Status.FAILED,
-        error="The rendering worker stopped before finishing.",
+        error=(f"The rendering worker stopped before finishing, {MAX_ATTEMPTS} times."),
         finished_at=now,
     )
+    lost.filter(attempts__lt=MAX_ATTEMPTS).update(
+        status=Status.PENDING, started_at=None, queued_at=None
+    )
     waiting = list(
-        PlanPdf.objects.filter(
-            status=Status.PENDING, created_at__lt=now - REQUEUE_AFTER
-        ).values_list("pk", flat=True)
+        PlanPdf.objects.filter(status=Status.PENDING)
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER))
+        .values_list("pk", flat=True)
     )
     for pk in waiting:
         _send_render(pk)

@@ -16,7 +16,7 @@ def render_pdf_task(pdf_id):
 
 @shared_task(name="plans.recover_stalled_pdfs")
 def recover_stalled_pdfs_task():
-    """Every five minutes: unstick PDFs, drop old draft renders."""
+    """Every minute: unstick PDFs, drop old draft renders."""
     failed, requeued = pdfjobs.recover_stalled()
     if failed or requeued:
         logger.warning(

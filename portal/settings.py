@@ -197,6 +197,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # A cache that does not answer must not hold a page up (column/cache.py
+            # then serves it uncached).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -230,7 +233,7 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox is also drained on commit; this catches what a broker outage missed.
     "drain-outbox": {"task": "pilots.drain_outbox", "schedule": 60.0},
     # A PDF whose worker died or whose task message was lost is never stuck.
-    "recover-stalled-pdfs": {"task": "plans.recover_stalled_pdfs", "schedule": 300.0},
+    "recover-stalled-pdfs": {"task": "plans.recover_stalled_pdfs", "schedule": 60.0},
     "deadline-reminders": {
         "task": "milestones.send_due_reminders",
         "schedule": crontab(hour=8, minute=0),  # CELERY_TIMEZONE: Asia/Shanghai

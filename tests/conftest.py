@@ -184,6 +184,28 @@ def celery_worker(redis_broker_url):
         yield app
 
 
+@pytest.fixture
+def broker_down():
+    """Celery's broker unreachable until the test calls the function this yields
+    (or ends): nothing listens on port 1. Celery and kombu cache connection and
+    producer pools; they are dropped on the way in and out, so the next send
+    connects anew."""
+    import kombu.pools
+
+    from portal.celery import app
+
+    def use_broker(url, write_url):
+        app.conf.broker_url, app.conf.broker_write_url = url, write_url
+        kombu.pools.reset()
+        app._pool = app.amqp._producer_pool = None
+
+    saved = app.conf.broker_url, app.conf.broker_write_url
+    down = "redis://127.0.0.1:1/0"
+    use_broker(down, down)
+    yield lambda: use_broker(*saved)
+    use_broker(*saved)
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -67,7 +67,8 @@ def pdf_status(request, slug, pk):
 def pdf_download(request, slug, pk):
     pdf = _get_pdf(request, slug, pk)
     if pdf.status != PlanPdf.Status.READY:
-        raise Http404
+        # The status page refreshes to this address: it becomes the file when ready.
+        return redirect("plans:pdf_status", slug, pdf.pk)
     return _pdf_file(pdf)
 
 

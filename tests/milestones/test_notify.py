@@ -2,7 +2,6 @@ import datetime
 import smtplib
 import threading
 
-import kombu.pools
 import pytest
 import time_machine
 from django.core import mail
@@ -163,25 +162,10 @@ def test_two_concurrent_drains_send_each_email_once(unit_user, other_unit_user):
 
 
 def test_notify_with_the_broker_down_keeps_the_email_for_the_beat_drain(
-    unit_user, django_capture_on_commit_callbacks, caplog
+    unit_user, django_capture_on_commit_callbacks, caplog, broker_down
 ):
-    from portal.celery import app
-
-    def use_broker(url, write_url):
-        # Celery and kombu cache connection and producer pools; drop them all so
-        # the next .delay() connects to `url`.
-        app.conf.broker_url, app.conf.broker_write_url = url, write_url
-        kombu.pools.reset()
-        app._pool = app.amqp._producer_pool = None
-
-    saved = app.conf.broker_url, app.conf.broker_write_url
-    down = "redis://127.0.0.1:1/0"  # nothing listens there
-    use_broker(down, down)
-    try:
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            _notify([unit_user])
-    finally:
-        use_broker(*saved)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _notify([unit_user])
     assert len(callbacks) == 1
     assert "Could not enqueue the outbox drain" in caplog.text
     email = OutboxEmail.objects.get()

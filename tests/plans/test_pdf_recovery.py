@@ -1,5 +1,6 @@
-"""A PDF is never stuck: a render whose worker died is marked failed (Retry is
-offered), a pending one whose task message was lost is enqueued again."""
+"""A PDF is never stuck: a render whose worker died is queued again (failed, with
+Retry offered, after MAX_ATTEMPTS), a pending one the broker never took or whose
+task message was lost is sent again."""
 
 import datetime
 import os
@@ -37,43 +38,56 @@ def _pdf(plan, version, status, **fields):
 
 
 @pytest.mark.django_db
-def test_a_render_stalled_past_the_limit_is_marked_failed_and_can_be_retried():
+def test_a_render_past_its_lease_is_queued_again_up_to_the_attempt_cap(
+    django_capture_on_commit_callbacks,
+):
     plan, version = _submitted_version()
     now = timezone.now()
-    stalled = _pdf(
+    past_lease = now - pdfjobs.LEASE - datetime.timedelta(seconds=1)
+    lost = _pdf(
+        plan, version, PlanPdf.Status.RENDERING, started_at=past_lease, attempts=1
+    )
+    exhausted = _pdf(
         plan,
         version,
         PlanPdf.Status.RENDERING,
-        started_at=now - datetime.timedelta(minutes=16),
+        started_at=past_lease,
+        attempts=pdfjobs.MAX_ATTEMPTS,
     )
     running = _pdf(
         plan,
         version,
         PlanPdf.Status.RENDERING,
-        started_at=now - datetime.timedelta(minutes=14),
+        started_at=now - datetime.timedelta(seconds=30),
+        attempts=1,
     )
-    assert pdfjobs.recover_stalled(now=now) == (1, 0)
-    stalled.refresh_from_db()
+
+    assert pdfjobs.recover_stalled(now=now) == (1, 1)
+
+    lost.refresh_from_db()
+    exhausted.refresh_from_db()
     running.refresh_from_db()
-    assert stalled.status == PlanPdf.Status.FAILED
-    assert stalled.error == "The rendering worker stopped before finishing."
+    assert (lost.status, lost.started_at) == (PlanPdf.Status.PENDING, None)
+    assert lost.queued_at is not None  # handed to the broker again
+    assert exhausted.status == PlanPdf.Status.FAILED
+    assert exhausted.error == (
+        "The rendering worker stopped before finishing, 3 times."
+    )
     assert running.status == PlanPdf.Status.RENDERING
     # Failed is a state the user can leave: Retry puts it back in the queue.
-    assert pdfjobs.retry_pdf(stalled) is True
-    stalled.refresh_from_db()
-    assert (stalled.status, stalled.error) == (PlanPdf.Status.PENDING, "")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert pdfjobs.retry_pdf(exhausted) is True
+    exhausted.refresh_from_db()
+    assert (exhausted.status, exhausted.error) == (PlanPdf.Status.PENDING, "")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_pending_pdf_whose_message_was_lost_is_rendered_after_recovery(
+def test_a_pending_pdf_the_broker_never_took_is_rendered_after_recovery(
     celery_worker,
 ):
     plan, version = _submitted_version("fujian")
     # As if the broker was down when it was requested: a row, no task message.
     pdf = _pdf(plan, version, PlanPdf.Status.PENDING)
-    PlanPdf.objects.filter(pk=pdf.pk).update(
-        created_at=timezone.now() - datetime.timedelta(minutes=3)
-    )
     time.sleep(1)
     pdf.refresh_from_db()
     assert pdf.status == PlanPdf.Status.PENDING  # nothing picks it up by itself
@@ -87,8 +101,10 @@ def test_a_pending_pdf_whose_message_was_lost_is_rendered_after_recovery(
             break
         time.sleep(0.2)
     assert pdf.status == PlanPdf.Status.READY, pdf.error
-    assert pdf.started_at is not None
+    assert (pdf.attempts, pdf.queued_at is not None) == (1, True)
     assert pdf.file.name.endswith(".pdf")
+    # Sent once: a second recovery finds nothing to do.
+    assert pdfjobs.recover_stalled() == (0, 0)
 
 
 @pytest.mark.django_db

@@ -26,7 +26,12 @@ def test_version_pdf_is_rendered_then_downloaded(
     assert pdf.status == PlanPdf.Status.PENDING
     assert pdf.version == plan.versions.get()
     status = client.get(response["Location"])
-    assert b'<meta http-equiv="refresh" content="2">' in status.content
+    download = reverse("plans:pdf_download", args=["zhejiang", pdf.pk])
+    # The page refreshes to the download address, which is the file once ready.
+    assert f'<meta http-equiv="refresh" content="2;url={download}">' in (
+        status.content.decode()
+    )
+    assert client.get(download)["Location"] == response["Location"]
     pdfjobs.render_pdf(pdf.pk)
     response = client.get(url)
     assert response.status_code == 200
@@ -128,7 +133,8 @@ def test_failed_render_is_shown_and_can_be_retried(
     assert "KeyError: &#x27;unit&#x27;" in page.content.decode()
     assert f'action="{retry}"'.encode() in page.content
     download = reverse("plans:pdf_download", args=["zhejiang", pdf.pk])
-    assert client.get(download).status_code == 404
+    status_page = reverse("plans:pdf_status", args=["zhejiang", pdf.pk])
+    assert client.get(download)["Location"] == status_page  # no file: its page
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(retry)
     assert response["Location"] == reverse(

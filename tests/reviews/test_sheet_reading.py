@@ -240,7 +240,8 @@ def test_version_pdf_is_requested_then_downloaded(
     url = reverse("reviews:assignment_pdf", args=[assignment.pk])
     status_url = reverse("reviews:assignment_pdf_status", args=[assignment.pk])
 
-    with django_capture_on_commit_callbacks() as callbacks:
+    # Executed: the render is handed to the broker (no worker takes it here).
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.get(url)
 
     pdf = PlanPdf.objects.get()
@@ -248,7 +249,8 @@ def test_version_pdf_is_requested_then_downloaded(
     assert (response.status_code, response["Location"]) == (302, status_url)
     assert pdf.version == assignment.submission.plan_version
     waiting = client.get(status_url).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in waiting
+    refresh = f'<meta http-equiv="refresh" content="2;url={url}">'
+    assert refresh in waiting  # back to the PDF's address, the file once ready
     assert "正在生成PDF" in waiting
 
     pdfjobs.render_pdf(pdf.pk)
