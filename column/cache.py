@@ -12,10 +12,18 @@ PUBLIC_CACHE_SECONDS; code that changes public content with `update()` should
 call `invalidate()` itself.
 
 Pages for signed-in users are never cached: they carry names, badges and tokens.
+
+The cache is a help, never a need. Django's Redis backend has no setting to
+ignore a server that is down (django-redis has; it is not used here), so every
+call goes through `_guarded`: with the cache unreachable a page is made from the
+database and a save goes through. The outage is logged once, when it starts and
+when it ends; at its end the version is bumped, because what changed meanwhile
+could not be announced.
 """
 
 import functools
 import hashlib
+import logging
 import time
 
 from django.conf import settings
@@ -24,6 +32,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
+from redis.exceptions import RedisError
 
 from milestones.models import (
     Achievement,
@@ -46,7 +55,12 @@ from plans.models import Plan
 
 from .models import NewsImage, NewsPost, PublicMessage, PublicNotice
 
+logger = logging.getLogger(__name__)
+
 VERSION_KEY = "public-column:version"
+# What a cache that cannot be reached raises: the server's refusals, the socket's.
+UNREACHABLE = (RedisError, OSError)
+_outage = {"down": False}
 
 # What the public column shows; a change to any of these drops the cached pages.
 # History rows are written by every workflow's state change, including the ones
@@ -73,7 +87,29 @@ PUBLIC_MODELS = [
 ]
 
 
-def content_version():
+def _guarded(call, default=None):
+    """call() against the cache; `default` when the cache cannot be reached."""
+    try:
+        result = call()
+    except UNREACHABLE:
+        if not _outage["down"]:
+            _outage["down"] = True
+            logger.warning(
+                "The page cache is unreachable: public pages are made uncached "
+                "until it is back.",
+                exc_info=True,
+            )
+        return default
+    if _outage["down"]:
+        _outage["down"] = False
+        logger.warning("The page cache is back; its pages are made anew.")
+        _guarded(_bump)
+        # Asked again: the answer may be of before the bump (a version, a page).
+        return _guarded(call, default)
+    return result
+
+
+def _version():
     version = cache.get(VERSION_KEY)
     if version is None:
         # A fresh cache starts from the clock, so it never reuses an old version's keys.
@@ -82,12 +118,22 @@ def content_version():
     return version
 
 
-def invalidate():
-    """Make every cached public page stale."""
+def content_version():
+    """The current version, or None when the cache cannot be reached."""
+    return _guarded(_version)
+
+
+def _bump():
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+def invalidate():
+    """Make every cached public page stale (nothing to do when the cache is down:
+    it is bumped again once it is back)."""
+    _guarded(_bump)
 
 
 def _invalidate_now_and_on_commit(**kwargs):
@@ -133,9 +179,12 @@ def public_page(view):
             or settings.PUBLIC_CACHE_SECONDS <= 0
         ):
             return view(request, *args, **kwargs)
+        version = content_version()
+        if version is None:  # the cache is down: made from the database
+            return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"public-column:{content_version()}:{get_language()}:{path}"
-        response = cache.get(key)
+        key = f"public-column:{version}:{get_language()}:{path}"
+        response = _guarded(lambda: cache.get(key))
         if response is not None:
             return response
         response = view(request, *args, **kwargs)
@@ -144,7 +193,8 @@ def public_page(view):
         # Never cache a page that sets a cookie (a CSRF token, a session).
         cacheable = response.status_code == 200 and not response.streaming
         if cacheable and not response.cookies:
-            cache.set(key, response, _seconds_to_keep(timezone.now()))
+            keep = _seconds_to_keep(timezone.now())
+            _guarded(lambda: cache.set(key, response, keep))
         return response
 
     return wrapper
