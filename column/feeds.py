@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from pilots.text import without_control_characters
+
 from .news import latest_news
 
 FEED_SIZE = 20
@@ -35,11 +37,12 @@ class NewsFeed(Feed):
     def items(self):
         return latest_news(FEED_SIZE)
 
+    # XML holds no control characters: stored text never breaks the feed.
     def item_title(self, item):
-        return item.title
+        return without_control_characters(item.title)
 
     def item_description(self, item):
-        return item.summary
+        return without_control_characters(item.summary)
 
     def item_link(self, item):
         return absolute(item.get_absolute_url())
@@ -52,4 +55,5 @@ class NewsFeed(Feed):
         return max(item.publish_at, item.updated_at)
 
     def item_categories(self, item):
-        return [str(item.get_category_display()), *(u.name for u in item.units.all())]
+        names = [str(item.get_category_display()), *(u.name for u in item.units.all())]
+        return [without_control_characters(name) for name in names]

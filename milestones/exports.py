@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from milestones.models import Achievement, ProgressReport, TaskAcceptance, TaskProgress
+from pilots.text import without_control_characters
 from reviews.models import Round, SheetStatus
 from reviews.services import round_results
 
@@ -263,7 +264,7 @@ def _csv_value(value, kind):
         return value.strftime("%Y-%m-%d %H:%M")
     if kind == DATE:
         return value.isoformat()
-    return value
+    return without_control_characters(value)
 
 
 def as_csv(table):
@@ -305,7 +306,8 @@ def as_xlsx(table):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append(row)
+        # A spreadsheet cell holds no control characters (openpyxl refuses them).
+        sheet.append([without_control_characters(value) for value in row])
     widths = [_display_width(header) for header, _kind in table.columns]
     for row in table.rows:
         for n, value in enumerate(row):

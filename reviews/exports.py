@@ -5,6 +5,8 @@ import io
 
 from django.utils.translation import gettext as _
 
+from pilots.text import without_control_characters
+
 from . import services
 from .models import Round
 
@@ -48,7 +50,9 @@ def as_csv(round_):
     out.write("\ufeff")  # Excel reads UTF-8 Chinese only with the BOM
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows(table)
+    writer.writerows(
+        [without_control_characters(value) for value in row] for row in table
+    )
     return out.getvalue().encode("utf-8")
 
 
@@ -61,7 +65,8 @@ def as_xlsx(round_):
     sheet.title = _("Ranking")[:31]
     sheet.append(header)
     for row in table:
-        sheet.append(row)
+        # A spreadsheet cell holds no control characters (openpyxl refuses them).
+        sheet.append([without_control_characters(value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
