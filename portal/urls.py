@@ -16,5 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# The portal's own page for what Django refuses before a view runs (too large).
+# The portal's own error pages (portal/errors.py; 403 and 404 are templates).
 handler400 = "portal.errors.bad_request"
+handler500 = "portal.errors.server_error"

@@ -168,7 +168,7 @@ def test_a_post_over_the_limit_gets_the_portals_own_page(client, zhejiang, unit_
     client_for(client, unit_user)
     url = reverse("plans:section", args=["zhejiang", "status_quo"])
     response = client.post(url, {"text": "水" * (2 * 1024 * 1024), "revision": 0})
-    assert response.status_code == 400
+    assert response.status_code == 413
     html = response.content.decode()
     assert "提交的内容过大" in html
     assert "浏览器的“后退”" in html
