@@ -185,6 +185,9 @@ class PublicMessage(models.Model):
     )
     # A keyed hash of the sender's address, for flood limits; never the address.
     client_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # The sha256 of the form token the message came with: a token is good for one
+    # message (public_messages.form_token).
+    form_token = models.CharField(max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 

@@ -1,12 +1,14 @@
 """Forms of the public's messages and the public notices. Validation only: the
 views and pilots.public_messages write."""
 
+import datetime
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pilots.models import PilotUnit
+from pilots.models import Batch, PilotUnit
 
 from . import public_messages as services
 from .models import PublicMessage, PublicNotice
@@ -161,4 +163,29 @@ class PublicNoticeForm(forms.ModelForm):
                 _("The notice period cannot end before it starts (%(start)s).")
                 % {"start": starts.isoformat()},
             )
+        batch = Batch.objects.current()
+        if batch is not None:
+            first, last = notice_window(batch)
+            for name in ("starts_on", "ends_on"):
+                day = cleaned.get(name)
+                if day and not first <= day <= last:
+                    self.add_error(
+                        name,
+                        _(
+                            "A notice of %(batch)s falls within its programme, "
+                            "from %(first)s to %(last)s."
+                        )
+                        % {
+                            "batch": batch.label,
+                            "first": first.isoformat(),
+                            "last": last.isoformat(),
+                        },
+                    )
         return cleaned
+
+
+def notice_window(batch):
+    """The days a notice of `batch` may cover: from the launch to a year after
+    acceptance (results are announced after it)."""
+    end = max(filter(None, [batch.acceptance_due, batch.promotion_from]))
+    return batch.launch_date, end + datetime.timedelta(days=365)

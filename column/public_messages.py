@@ -21,11 +21,12 @@ import datetime
 import hashlib
 import hmac
 import re
+import secrets
 import time
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -82,9 +83,18 @@ def client_hash(address):
 
 
 def form_token(issued_at=None):
-    """The signed time the form was served; the post sends it back."""
+    """The signed time the form was served, with a nonce that makes each form's
+    token its own; the post sends it back, and one token brings one message."""
     issued = int(issued_at if issued_at is not None else time.time())
-    return signing.Signer(salt=_TOKEN_SALT).sign(str(issued))
+    return signing.Signer(salt=_TOKEN_SALT).sign(f"{issued}.{secrets.token_hex(8)}")
+
+
+def token_digest(token):
+    return hashlib.sha256((token or "").encode()).hexdigest()
+
+
+def token_used(token):
+    return PublicMessage.objects.filter(form_token=token_digest(token)).exists()
 
 
 class TokenCheck:
@@ -96,7 +106,8 @@ class TokenCheck:
 
 def check_token(token):
     try:
-        issued = int(signing.Signer(salt=_TOKEN_SALT).unsign(token or ""))
+        value = signing.Signer(salt=_TOKEN_SALT).unsign(token or "")
+        issued = int(value.split(".")[0])
     except (signing.BadSignature, ValueError):
         return TokenCheck.FORGED
     age = time.time() - issued
@@ -157,21 +168,31 @@ def flood_refusal(*, client, now=None):
 # ------------------------------------------------------------------ writing
 
 
-def submit_message(*, data, client):
+def submit_message(*, data, client, token=None):
     """Store a screened message and tell the office (in the portal and by e-mail,
-    on commit). `data`: the form's cleaned fields."""
-    with transaction.atomic():
-        message = PublicMessage.objects.create(
-            kind=data["kind"],
-            notice=data.get("notice"),
-            unit=data.get("unit"),
-            name=data["name"],
-            email=data["email"],
-            subject=data["subject"],
-            body=data["body"],
-            client_hash=client,
-        )
-        messages.public_message_received(message=message)
+    on commit). `data`: the form's cleaned fields. None when `token` already
+    brought a message (a second click, a replay): nothing is stored twice."""
+    try:
+        with transaction.atomic():
+            message = _store_message(data=data, client=client, token=token)
+    except IntegrityError:
+        return None
+    return message
+
+
+def _store_message(*, data, client, token):
+    message = PublicMessage.objects.create(
+        kind=data["kind"],
+        notice=data.get("notice"),
+        unit=data.get("unit"),
+        name=data["name"],
+        email=data["email"],
+        subject=data["subject"],
+        body=data["body"],
+        client_hash=client,
+        form_token=token_digest(token) if token else None,
+    )
+    messages.public_message_received(message=message)
     return message
 
 

@@ -40,6 +40,20 @@ class SectionForm(forms.Form):
             )
         return text
 
+    def clean(self):
+        cleaned = super().clean()
+        # The revision is hidden: an error on it would show nowhere.
+        if self.has_error("revision"):
+            self.errors.pop("revision")
+            raise ValidationError(
+                _(
+                    "This page's record of the section is damaged or out of date: "
+                    "nothing was saved. Your text is kept below; open the section "
+                    "again from the plan and paste it there."
+                )
+            )
+        return cleaned
+
 
 class ContactForm(forms.ModelForm):
     class Meta:

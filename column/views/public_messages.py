@@ -68,8 +68,13 @@ def message_new(request):
     if request.method == "POST":
         form = PublicMessageForm(request.POST)
         check = services.check_token(request.POST.get("token"))
-        if form.is_bot() or check == Check.FORGED:
-            # The same answer as a success: nothing tells a bot what gave it away.
+        if (
+            form.is_bot()
+            or check == Check.FORGED
+            or services.token_used(request.POST.get("token"))
+        ):
+            # The same answer as a success: nothing tells a bot what gave it away,
+            # and a second click on "send" finds its message received once.
             return redirect("column:message_thanks")
         token = request.POST["token"] if check == Check.TOO_FAST else None
         client = services.client_hash(request.META.get("REMOTE_ADDR"))
@@ -77,7 +82,11 @@ def message_new(request):
         if refusal is None and form.is_valid():
             refusal = services.flood_refusal(client=client)
             if refusal is None:
-                services.submit_message(data=form.cleaned_data, client=client)
+                services.submit_message(
+                    data=form.cleaned_data,
+                    client=client,
+                    token=request.POST.get("token"),
+                )
                 return redirect("column:message_thanks")
     else:
         form, token = PublicMessageForm(initial=_form_initial(request)), None
@@ -221,7 +230,12 @@ def notice_create(request):
         form.save_m2m()
         messages.success(request, _("The public notice is saved."))
         return redirect("column:notice_office_list")
-    return render(request, "column/notice_form.html", {"form": form, "notice": None})
+    return render(
+        request,
+        "column/notice_form.html",
+        {"form": form, "notice": None},
+        status=400 if form.errors else 200,
+    )
 
 
 @role_required(User.Role.OFFICE)
@@ -232,7 +246,12 @@ def notice_edit(request, pk):
         form.save()
         messages.success(request, _("The public notice is saved."))
         return redirect("column:notice_office_list")
-    return render(request, "column/notice_form.html", {"form": form, "notice": notice})
+    return render(
+        request,
+        "column/notice_form.html",
+        {"form": form, "notice": notice},
+        status=400 if form.errors else 200,
+    )
 
 
 urlpatterns = [

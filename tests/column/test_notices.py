@@ -283,8 +283,8 @@ def test_office_creates_and_publishes_a_notice(client, office_user, zhejiang):
             "title": "新的公示",
             "body": "公示正文",
             "units": [zhejiang.pk],
-            "starts_on": "2026-03-01",
-            "ends_on": "2026-03-07",
+            "starts_on": "2021-03-01",
+            "ends_on": "2021-03-07",
             "published": "on",
         },
     )
@@ -308,13 +308,13 @@ def test_notice_period_must_not_end_before_it_starts(client, office_user):
         {
             "title": "日期错误的公示",
             "body": "正文",
-            "starts_on": "2026-03-10",
-            "ends_on": "2026-03-09",
+            "starts_on": "2021-03-10",
+            "ends_on": "2021-03-09",
         },
     )
 
     html = response.content.decode()
-    assert "公示结束日期不能早于开始日期（2026-03-10）" in html
+    assert "公示结束日期不能早于开始日期（2021-03-10）" in html
     assert 'value="日期错误的公示"' in html
     assert not PublicNotice.objects.exists()
 
@@ -327,14 +327,34 @@ def test_office_edits_a_notice(client, office_user):
         {
             "title": "改过的标题",
             "body": notice.body,
-            "starts_on": "2026-03-01",
-            "ends_on": "2026-03-12",
+            "starts_on": "2021-03-01",
+            "ends_on": "2021-03-12",
             "published": "on",
         },
     )
 
     notice.refresh_from_db()
-    assert (notice.title, notice.ends_on) == ("改过的标题", datetime.date(2026, 3, 12))
+    assert (notice.title, notice.ends_on) == ("改过的标题", datetime.date(2021, 3, 12))
+
+
+def test_a_notice_period_outside_its_programme_is_refused(client, office_user):
+    # The 2020 batch: launched 2020-09-..., accepted by 2021-12-31; results may be
+    # announced for a year after.
+    response = client_for(client, office_user).post(
+        reverse("column:notice_create"),
+        {
+            "title": "日期离谱的公示",
+            "body": "正文",
+            "starts_on": "0001-01-01",
+            "ends_on": "9999-12-31",
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert html.count("公示须在本批次试点期间内") == 2
+    assert 'value="日期离谱的公示"' in html
+    assert not PublicNotice.objects.exists()
 
 
 def test_acceptance_prefill_lists_the_units_that_passed(

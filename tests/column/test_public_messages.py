@@ -462,3 +462,15 @@ def test_public_message_list_query_count_is_constant(
     with django_assert_num_queries(2):
         response = client.get(PUBLIC_LIST)
     assert f"m{rows - 1}" in response.content.decode()
+
+
+def test_one_form_token_brings_one_message(client):
+    data = form_data()
+    first = client.post(NEW, data)
+    again = client.post(NEW, data)  # a second click, or a bot replaying the form
+
+    assert first.url == again.url == reverse("column:message_thanks")
+    assert PublicMessage.objects.count() == 1
+    # A fresh form has a token of its own.
+    assert client.post(NEW, form_data()).url == reverse("column:message_thanks")
+    assert PublicMessage.objects.count() == 2

@@ -318,3 +318,17 @@ def test_too_long_answer_comes_back_with_the_text_kept(
     assert typed in page
     assert "Ensure this value has at most 5000 characters" in page
     assert PlanComment.objects.get().answer == ""
+
+
+def test_a_tampered_revision_is_refused_with_a_message_keeping_the_text(
+    client, zhejiang, unit_user
+):
+    current_plan(zhejiang)
+    client_for(client, unit_user)
+    url = reverse("plans:section", args=["zhejiang", "status_quo"])
+    for revision in ("abc", "-1", ""):
+        response = client.post(url, {"text": "我的现状描述", "revision": revision})
+        html = response.content.decode()
+        assert response.status_code == 400, revision
+        assert "本页记录的章节版本已损坏或过期" in html, revision
+        assert "我的现状描述" in html
