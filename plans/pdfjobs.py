@@ -80,10 +80,9 @@ def shown_content(content, *, department, unit):
     return services.readable_content(content, supervised_task_ids(department, unit))
 
 
-def request_pdf(*, plan, version=None, user):
-    """The PlanPdf for the plan's current draft (or `version`) as `user` may read
-    it: the existing one for the same content when there is one, else a new
-    pending one, enqueued."""
+def _what_is_shown(*, plan, version, user):
+    """(department, number, shown content, its hash) of the PDF `user` gets of
+    the plan's current draft (version None) or of `version`."""
     department = supervising_department(user)
     if version is None:
         last = plan.versions.order_by("-number").values_list("number", flat=True)
@@ -97,6 +96,25 @@ def request_pdf(*, plan, version=None, user):
     shown = shown_content(content, department=department, unit=plan.unit)
     digest = content_hash(
         shown, number=number, is_draft=version is None, department=department
+    )
+    return department, number, shown, digest
+
+
+def find_pdf(*, plan, version=None, user):
+    """The PlanPdf of what `user` would get, if it was asked for already; None
+    otherwise. Reads only: what a GET may do."""
+    _department, _number, _shown, digest = _what_is_shown(
+        plan=plan, version=version, user=user
+    )
+    return PlanPdf.objects.filter(plan=plan, content_hash=digest).first()
+
+
+def request_pdf(*, plan, version=None, user):
+    """The PlanPdf for the plan's current draft (or `version`) as `user` may read
+    it: the existing one for the same content when there is one, else a new
+    pending one, enqueued."""
+    department, number, shown, digest = _what_is_shown(
+        plan=plan, version=version, user=user
     )
     existing = PlanPdf.objects.filter(plan=plan, content_hash=digest).first()
     if existing is not None:

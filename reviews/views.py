@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pilots.files import file_response
 from pilots.models import Batch, PilotUnit, User
 from pilots.permissions import role_required
 from plans import pdfjobs
 from plans import services as plan_services
 from plans.models import Attachment, Plan, PlanPdf
 from plans.reading import version_attachment_ids, version_reading
+from plans.views import pdf as pdf_views
 
 from . import aggregation, exports, services, workflow
 from .forms import (
@@ -382,13 +382,13 @@ def sheet_page(request, assignment, **context):
     acceptance material."""
     submission = assignment.submission
     criteria = list(submission.round.criteria.all())
-    if request.method == "POST":
-        sheet = services.sheet_for(assignment)
-    else:
-        # A GET writes nothing: an unsaved sheet until the first save.
-        sheet = ScoreSheet.objects.filter(assignment=assignment).first()
-        sheet = sheet or ScoreSheet(assignment=assignment)
+    # Neither a GET nor a refused post writes: an unsaved sheet until the first
+    # save that is allowed.
+    sheet = ScoreSheet.objects.filter(assignment=assignment).first()
+    sheet = sheet or ScoreSheet(assignment=assignment)
     locked = services.sheet_locked_reason(sheet)
+    if request.method == "POST" and not locked and sheet.pk is None:
+        sheet = services.sheet_for(assignment)
     submit = "submit" in request.POST
     if request.method == "POST":
         form = ScoreSheetForm(request.POST, criteria=criteria, submit=submit)
@@ -466,13 +466,16 @@ def assignment_attachment(request, pk, attachment_pk):
 
 @login_required
 def assignment_pdf(request, pk):
-    """The scored version as PDF (plans renders it): served when rendered, else
-    requested and its progress shown, as on the plan's own PDF page."""
+    """The scored version as PDF (plans makes it), as on the plan's own PDF page:
+    served when made, else asked for by a button and its progress shown."""
     version = _version_scored(request, pk)
-    pdf = pdfjobs.request_pdf(plan=version.plan, version=version, user=request.user)
-    if pdf.status == PlanPdf.Status.READY:
-        return file_response(pdf.file, name=pdf.filename, kind="pdf")
-    return redirect("reviews:assignment_pdf_status", pk)
+    return pdf_views.pdf_answer(
+        request,
+        plan=version.plan,
+        version=version,
+        status_url=lambda pdf: reverse("reviews:assignment_pdf_status", args=[pk]),
+        back_url=reverse("reviews:assignment", args=[pk]),
+    )
 
 
 @login_required

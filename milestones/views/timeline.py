@@ -39,9 +39,14 @@ def timeline(request):
 
 @login_required
 def calendar_settings(request):
-    token = calendar.token_for(request.user)
-    feed_url = request.build_absolute_uri(
-        reverse("milestones:calendar_feed", args=[token.token])
+    # A GET writes nothing: the address is made by the button (a POST).
+    token = CalendarToken.objects.filter(user=request.user).first()
+    feed_url = (
+        request.build_absolute_uri(
+            reverse("milestones:calendar_feed", args=[token.token])
+        )
+        if token
+        else ""
     )
     return render(request, "milestones/calendar_settings.html", {"feed_url": feed_url})
 
@@ -49,9 +54,13 @@ def calendar_settings(request):
 @login_required
 @require_POST
 def calendar_regenerate(request):
+    had_one = CalendarToken.objects.filter(user=request.user).exists()
     calendar.regenerate_token(user=request.user)
     messages.success(
-        request, _("A new calendar address was made; the old one no longer works.")
+        request,
+        _("A new calendar address was made; the old one no longer works.")
+        if had_one
+        else _("Your calendar address was made."),
     )
     return redirect("milestones:calendar_settings")
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,13 +15,36 @@ from ..models import PlanPdf
 from .access import get_plan
 
 
-def _pdf_or_status(request, plan, version=None):
-    """Serve the PDF of what the plan (or version) shows now if it is rendered;
-    else request it and show its progress."""
-    pdf = pdfjobs.request_pdf(plan=plan, version=version, user=request.user)
+def pdf_answer(request, *, plan, version=None, status_url, back_url):
+    """The PDF of what the plan (or version) shows now, as `request.user` may read
+    it. GET: the file when it is made, its progress page (`status_url(pdf)`)
+    while it is made, else a page with the button that asks for it: a GET
+    writes nothing. POST: ask for it (the same content is never made twice)."""
+    if request.method == "POST":
+        pdf = pdfjobs.request_pdf(plan=plan, version=version, user=request.user)
+    else:
+        pdf = pdfjobs.find_pdf(plan=plan, version=version, user=request.user)
+        if pdf is None:
+            return render(
+                request,
+                "plans/pdf_request.html",
+                {"unit": plan.unit, "version": version, "back_url": back_url},
+            )
     if pdf.status == PlanPdf.Status.READY:
         return _pdf_file(pdf)
-    return redirect("plans:pdf_status", plan.unit.slug, pdf.pk)
+    return redirect(status_url(pdf))
+
+
+def _pdf_or_status(request, plan, version=None):
+    return pdf_answer(
+        request,
+        plan=plan,
+        version=version,
+        status_url=lambda pdf: reverse(
+            "plans:pdf_status", args=[plan.unit.slug, pdf.pk]
+        ),
+        back_url=plan.get_absolute_url(),
+    )
 
 
 def _pdf_file(pdf):

@@ -131,8 +131,12 @@ def test_timeline_for_office_has_no_unit_deadlines(client, office_user):
 
 
 def _feed_url(client, user):
-    client_for(client, user).get("/calendar/")
+    page = client_for(client, user).get("/calendar/").content.decode()
+    assert not CalendarToken.objects.filter(user=user).exists()  # a GET writes not
+    assert "生成我的日历地址" in page
+    client.post("/calendar/regenerate/")
     token = CalendarToken.objects.get(user=user).token
+    assert token in client.get("/calendar/").content.decode()
     return reverse("milestones:calendar_feed", args=[token])
 
 

@@ -125,7 +125,7 @@ def test_version_comparison_shows_a_department_only_its_tasks(
 
 def _pdf_text(client, user, url, tmp_path):
     client_for(client, user)
-    status = client.get(url)
+    status = client.post(url)  # the button of the PDF page asks for it
     assert status.status_code == 302
     pdf = PlanPdf.objects.get(pk=status["Location"].rstrip("/").split("/")[-1])
     pdfjobs.render_pdf(pdf.pk)

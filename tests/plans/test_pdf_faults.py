@@ -51,7 +51,7 @@ def test_with_the_broker_down_the_pdf_waits_and_is_made_when_it_is_back(
     plan, member = _submitted("zhejiang")
     client_for(client, member)
 
-    response = client.get(reverse("plans:version_pdf", args=["zhejiang", 1]))
+    response = client.post(reverse("plans:version_pdf", args=["zhejiang", 1]))
 
     pdf = PlanPdf.objects.get()
     assert response.status_code == 302

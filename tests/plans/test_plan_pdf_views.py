@@ -15,8 +15,13 @@ def test_version_pdf_is_rendered_then_downloaded(
     services.submit_plan(plan=plan, expected=Status.DRAFT, user=unit_user)
     client_for(client, office_user)
     url = reverse("plans:version_pdf", args=["zhejiang", 1])
+    # A GET writes nothing: the page offers the button that asks for the PDF.
+    page = client.get(url)
+    assert page.status_code == 200 and not PlanPdf.objects.exists()
+    assert '<form method="post">' in page.content.decode()
+    assert "生成PDF" in page.content.decode()
     with django_capture_on_commit_callbacks() as callbacks:
-        response = client.get(url)
+        response = client.post(url)
     pdf = PlanPdf.objects.get()
     assert len(callbacks) == 1
     assert response.status_code == 302
@@ -46,7 +51,7 @@ def test_version_pdf_is_rendered_then_downloaded(
 def test_draft_pdf_is_a_download_for_members(client, zhejiang, unit_user):
     plan = current_plan(zhejiang)
     client_for(client, unit_user)
-    response = client.get(reverse("plans:draft_pdf", args=["zhejiang"]))
+    response = client.post(reverse("plans:draft_pdf", args=["zhejiang"]))
     assert response.status_code == 302
     pdf = PlanPdf.objects.get(plan=plan)
     assert pdf.version is None
@@ -68,9 +73,10 @@ def test_draft_pdf_is_a_download_for_members(client, zhejiang, unit_user):
 def test_draft_pdf_url_with_trailing_slash_works(client, zhejiang, unit_user):
     current_plan(zhejiang)
     client_for(client, unit_user)
-    assert client.get("/plans/zhejiang/pdf").status_code == 302
-    assert client.get("/plans/zhejiang/pdf/").status_code == 302
+    assert client.post("/plans/zhejiang/pdf").status_code == 302
+    assert client.post("/plans/zhejiang/pdf/").status_code == 302
     assert PlanPdf.objects.count() == 1
+    assert client.get("/plans/zhejiang/pdf/").status_code == 302  # to its page
 
 
 def test_unchanged_version_is_rendered_once(
@@ -191,5 +197,7 @@ def test_plan_page_offers_the_pdf_button(client, zhejiang, unit_user):
     current_plan(zhejiang)
     client_for(client, unit_user)
     page = client.get(reverse("plans:detail", args=["zhejiang"])).content.decode()
-    assert 'id="plan-pdf" href="/plans/zhejiang/pdf"' in page
+    # A button: asking for the PDF is a POST (a GET writes nothing).
+    assert 'method="post" action="/plans/zhejiang/pdf"' in page
+    assert 'id="plan-pdf" type="submit"' in page
     assert PlanPdf.objects.count() == 0

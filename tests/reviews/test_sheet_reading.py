@@ -128,7 +128,8 @@ def test_sheet_page_shows_the_whole_submitted_version(client, assigned, expert_u
     )
     assert f'<a href="{attachment_url}">annex.pdf</a>' in page
     pdf_url = reverse("reviews:assignment_pdf", args=[assignment.pk])
-    assert f'id="version-pdf" href="{pdf_url}"' in page
+    assert f'method="post" action="{pdf_url}"' in page
+    assert 'id="version-pdf" type="submit"' in page
     # A GET writes nothing: no PDF requested, no sheet created before a save.
     assert PlanPdf.objects.count() == 0
     assert ScoreSheet.objects.count() == 0
@@ -240,9 +241,11 @@ def test_version_pdf_is_requested_then_downloaded(
     url = reverse("reviews:assignment_pdf", args=[assignment.pk])
     status_url = reverse("reviews:assignment_pdf_status", args=[assignment.pk])
 
+    page = client.get(url)  # a GET writes nothing: the button asks for it
+    assert page.status_code == 200 and not PlanPdf.objects.exists()
     # Executed: the render is handed to the broker (no worker takes it here).
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.get(url)
+        response = client.post(url)
 
     pdf = PlanPdf.objects.get()
     assert len(callbacks) == 1
