@@ -11,10 +11,11 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.column.test_public import news
-from tests.conftest import require_service
+from tests.conftest import client_for, require_service
 
 PAGES = ["/", "/news/", "/units/", "/units/zhejiang/", "/achievements/", "/feed/"]
 PAGES += ["/notices/"]
@@ -112,7 +113,13 @@ def test_with_the_cache_stopped_pages_answer_and_saves_go_through(
     assert cache.get("public-column:version") is not None  # it was in use
 
     own_redis_cache.stop()
-    post = news(office_user, "缓存中断期间发布", publish_at=timezone.now())
+    post = news(office_user, "缓存中断期间发布", publish_at=None)
+    client_for(client, office_user)  # the office publishes through its page
+    published = client.post(reverse("column:news_action", args=[post.pk, "publish"]))
+    assert published.status_code == 302
+    client.logout()
+    post.refresh_from_db()
+    assert post.publish_at is not None
     for url in PAGES * 2:
         assert client.get(url).status_code == 200, url
     assert "缓存中断期间发布" in client.get("/news/").content.decode()
