@@ -64,7 +64,8 @@ class ReminderRule(models.Model):
 
 class SentReminder(models.Model):
     """One row per reminder sent; inserted before notifying, so a reminder goes out
-    once even when the scan runs twice or in two beat processes at once."""
+    once per recipient, deadline, lead time and due date, even when the scan runs
+    twice or in two beat processes at once."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
@@ -87,9 +88,11 @@ class SentReminder(models.Model):
         verbose_name = _("sent reminder")
         verbose_name_plural = _("sent reminders")
         constraints = [
+            # Per due date: a deadline that moves (an extension, a timeline
+            # edit) gets its own reminders for the new date.
             models.UniqueConstraint(
-                fields=["user", "kind", "batch", "unit", "key", "days_before"],
-                name="one_reminder_per_lead_and_key",
+                fields=["user", "kind", "batch", "unit", "key", "days_before", "due"],
+                name="one_reminder_per_lead_key_and_due_date",
             )
         ]
 

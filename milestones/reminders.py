@@ -96,11 +96,18 @@ class Reminder:
     @property
     def identity(self):
         rule = self.rule
-        return (self.user.pk, rule.kind, self.unit.pk, self.key, rule.days_before)
+        return (
+            self.user.pk,
+            rule.kind,
+            self.unit.pk,
+            self.key,
+            rule.days_before,
+            self.due,
+        )
 
 
 def deliver(*, batch, reminders, today):
-    """Send each reminder at most once, ever; return how many went out now.
+    """Send each reminder at most once per due date; return how many went out now.
 
     The SentReminder rows are inserted first (ON CONFLICT DO NOTHING RETURNING) and
     only the rows this call inserted are notified, so a second run, or a rival beat
@@ -148,7 +155,7 @@ def _insert_sent(batch, reminders):
         f"INSERT INTO {table} "  # noqa: S608 - table name from the model, values bound
         "(user_id, kind, batch_id, unit_id, key, days_before, due, sent_at) "
         f"VALUES {placeholders} ON CONFLICT DO NOTHING "
-        "RETURNING user_id, kind, unit_id, key, days_before"
+        "RETURNING user_id, kind, unit_id, key, days_before, due"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
@@ -220,7 +227,7 @@ class _Texts:
             url=reminder.url or self.timeline_url,
             dedupe_key=(
                 f"reminder:{rule.kind}:{self.batch.pk}:{unit.pk}:{key}"
-                f"{rule.days_before}"
+                f"{rule.days_before}:{reminder.due.isoformat()}"
             ),
         )
 
@@ -233,7 +240,7 @@ def send_report_reminders(today=None):
     due in `days_before` days (negative: overdue) and owed
     (outstanding.owed_by_units: not submitted, from a unit with an approved plan).
 
-    Hands the reminders to `deliver`, which sends each once, ever
+    Hands the reminders to `deliver`, which sends each once per due date
     (keyed by the period's first day). Returns how many went out. A constant
     number of queries, whatever the number of units or members.
     """

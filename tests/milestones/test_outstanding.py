@@ -38,11 +38,9 @@ def test_midterm_material_owed_everywhere_only_with_an_approved_plan(
     today = WEEK_BEFORE_MIDTERM_DUE
     status = PlanStatus.APPROVED if approved else PlanStatus.UNDER_REVIEW
     Plan.objects.create(batch=batch(), unit=zhejiang, status=status)
-    ReminderRule.objects.create(
-        kind=ReminderKind.MIDTERM,
-        days_before=7,
-        subject="{{ deadline }}还有{{ days }}天截止",
-        body="{{ unit }}",
+    # The default rule of a week before, worded by the office.
+    ReminderRule.objects.filter(kind=ReminderKind.MIDTERM, days_before=7).update(
+        subject="{{ deadline }}还有{{ days }}天截止", body="{{ unit }}"
     )
 
     send_due_reminders(today=today)

@@ -136,13 +136,15 @@ def _members(count):
 
 def test_reminder_scan_query_count_is_constant(db, django_assert_num_queries):
     _members(2)
+    # 12 with the default rules of every deadline (the material's state is read
+    # once for the mid-term and acceptance rules), at 2 members as at 20.
     with time_machine.travel(at(12), tick=False):
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             assert reminders.send_due_reminders() == 2
     User.objects.filter(username__startswith="member-").delete()
     _members(20)
     with time_machine.travel(at(14), tick=False):
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             assert reminders.send_due_reminders() == 20
 
 
@@ -222,3 +224,51 @@ def test_office_edits_a_reminder_rule_in_the_admin(client, db):
     assert response.status_code == 302
     rule.refresh_from_db()
     assert (rule.days_before, rule.subject) == (2, "还有{{ days }}天")
+
+
+def test_a_moved_deadline_gets_its_own_reminders_once(unit_user, office_user):
+    # Due 2020-04-15: the one-day reminder on the 14th. Extended to the 18th: the
+    # one-day reminder of the new date on the 17th, once.
+    with time_machine.travel(at(14), tick=False):
+        reminders.send_due_reminders()
+    assert _recipients().count("zhejiang-member") == 1
+    Extension.objects.create(
+        batch=Batch.objects.get(slug="2020"),
+        unit=unit_user.unit,
+        kind=DeadlineKind.PLAN,
+        due=datetime.date(2020, 4, 18),
+        granted_by=office_user,
+    )
+    with time_machine.travel(at(17), tick=False):
+        reminders.send_due_reminders()
+        reminders.send_due_reminders()
+    assert _recipients().count("zhejiang-member") == 2
+    dues = SentReminder.objects.filter(user=unit_user, days_before=1)
+    assert sorted(dues.values_list("due", flat=True)) == [
+        datetime.date(2020, 4, 15),
+        datetime.date(2020, 4, 18),
+    ]
+
+
+@pytest.mark.parametrize("kind", list(DeadlineKind))
+def test_every_deadline_has_default_rules(db, kind):
+    rules = ReminderRule.objects.filter(kind=kind, active=True)
+    assert sorted(rules.values_list("days_before", flat=True)) == [-1, 1, 3, 7]
+
+
+def test_mid_term_material_is_reminded_only_to_units_whose_plan_is_approved(
+    unit_user, other_unit_user, office_user
+):
+    from tests.milestones.checks_builders import approved_plan
+
+    approved_plan(unit_user.unit, unit_user, office_user)  # Zhejiang; Fujian not
+    due = Batch.objects.get(slug="2020").midterm_end
+    week_before = datetime.datetime.combine(
+        due - datetime.timedelta(days=7), datetime.time(9), tzinfo=SHANGHAI
+    )
+    Notification.objects.all().delete()
+    with time_machine.travel(week_before, tick=False):
+        reminders.send_due_reminders()
+    notices = Notification.objects.filter(kind=f"reminder.{DeadlineKind.MIDTERM}")
+    assert [n.recipient.username for n in notices] == ["zhejiang-member"]
+    assert "中期检查材料将于2021-06-30截止（还有7天）" in notices.get().title
