@@ -32,13 +32,18 @@ ACTIONS = {
 }
 
 
+def is_id(value):
+    """ASCII digits only: "²".isdigit() is true, yet int("²") fails."""
+    return value.isascii() and value.isdigit()
+
+
 # ------------------------------------------------------------------ public
 
 
 def _form_initial(request):
     """`?notice=<pk>` (the link on a notice's page) preselects an objection."""
     notice_pk = request.GET.get("notice", "")
-    if notice_pk.isdigit():
+    if is_id(notice_pk):
         notice = PublicNotice.objects.filter(pk=notice_pk, published=True).first()
         if notice is not None:
             return {"notice": notice, "kind": PublicMessage.Kind.OBJECTION}
@@ -156,7 +161,7 @@ def message_moderation(request):
         rows = rows.filter(status=filters["status"])
     if filters["kind"] in PublicMessage.Kind.values:
         rows = rows.filter(kind=filters["kind"])
-    if filters["notice"].isdigit():
+    if is_id(filters["notice"]):
         rows = rows.filter(notice_id=filters["notice"])
     page = Paginator(rows, OFFICE_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

@@ -255,7 +255,9 @@ def check_task_acceptance(request, kind, slug):
     if result is None or material.kind != CheckKind.ACCEPTANCE:
         raise Http404
     task_id = request.POST.get("task", "")
-    if not task_id.isdigit() or not result.tasks.filter(task_id=task_id).exists():
+    # ASCII digits only: "²".isdigit() is true, yet no id.
+    valid_id = task_id.isascii() and task_id.isdigit()
+    if not valid_id or not result.tasks.filter(task_id=task_id).exists():
         raise Http404
     form = TaskAcceptanceForm(request.POST, prefix=f"t{task_id}")
     if form.is_valid():
