@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -164,17 +165,21 @@ def check_edit(request, kind, slug):
         context = _edit_context(material, plan, form)
         return render(request, "milestones/checks_edit.html", context, status=400)
     try:
-        checks.save_material(
-            material=material,
-            plan=plan,
-            self_assessment=form.cleaned_data["self_assessment"].strip(),
-            goals_met=form.cleaned_data["goals_met"].strip(),
-            states=form.states(),
-        )
-        if "submit" in request.POST:
-            checks.submit_material(material=material, plan=plan, user=request.user)
+        # A refused submission keeps nothing of the post: the draft saved before
+        # stays as it was, and the form below still shows what was typed.
+        with transaction.atomic():
+            checks.save_material(
+                material=material,
+                plan=plan,
+                self_assessment=form.cleaned_data["self_assessment"].strip(),
+                goals_met=form.cleaned_data["goals_met"].strip(),
+                states=form.states(),
+            )
+            if "submit" in request.POST:
+                checks.submit_material(material=material, plan=plan, user=request.user)
     except checks.CheckError as error:
         form.add_error(None, str(error))
+        material = checks.material_for(batch=batch, unit=unit, kind=material.kind)
         context = _edit_context(material, plan, form)
         return render(request, "milestones/checks_edit.html", context, status=409)
     messages.success(

@@ -191,7 +191,8 @@ def test_submission_refused_while_items_lack_a_state(client, plan, unit_user):
 
     assert response.status_code == 409
     assert "请填写" in response.content.decode()
-    assert CheckMaterial.objects.get().status == CheckMaterial.Status.DRAFT
+    # Nothing of a refused submission is kept; the form still shows what was typed.
+    assert not CheckMaterial.objects.exists()
 
 
 @pytest.mark.parametrize(
