@@ -663,7 +663,9 @@ def stages_page(request, *, unit, steps, records, reviews, take, context):
     posted = request.POST.get("stage", "") if request.method == "POST" else ""
     forms, skips = _stage_forms(user, unit, steps, request.POST, posted)
     status = 200
-    if posted:
+    # A post without a step (or with an empty one) is refused like an unknown step,
+    # never answered as if it were a visit.
+    if request.method == "POST":
         refused = take(posted, forms, skips)
         if refused is None:
             messages.success(request, _("The stage was recorded."))
