@@ -645,7 +645,11 @@ def take_step(request, unit, steps, posted, forms, skips, **subject):
 def _refused(user, unit, steps, key, *, skipping=False):
     """A step posted that has no form now: not this user's (403), or not possible
     now (409, with the stage map's reason)."""
-    if key not in STAGE_FORMS or not _may_take(user, unit, key):
+    if not can_pre_review(user, unit):  # takes no step at all
+        raise PermissionDenied
+    if key not in STAGE_FORMS:
+        return _("Choose the step to record."), 400
+    if not _may_take(user, unit, key):
         raise PermissionDenied
     if skipping and not user.is_office:
         raise PermissionDenied
