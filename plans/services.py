@@ -94,8 +94,9 @@ class Completeness:
 
 
 def completeness(*, plan, tasks, sections, contacts, schedule, deliverables):
-    """Each section's state and what still blocks submission. No queries: the
-    caller passes the plan's rows (so a page costs the same at 1 or 30 items)."""
+    """Each section's state and what still blocks submission, in the active
+    language (a task named by its label). No queries: the caller passes the
+    plan's rows (so a page costs the same at 1 or 30 items)."""
     texts = {s.key: s.text.strip() for s in sections}
     states, blockers = {}, []
     batch = plan.batch
@@ -127,11 +128,11 @@ def completeness(*, plan, tasks, sections, contacts, schedule, deliverables):
     for task in tasks:
         if (task.pk, Contact.Role.RESPONSIBLE) not in by_role:
             contact_blockers.append(
-                _("Task “%(t)s” has no responsible person.") % {"t": task.title}
+                _("Task “%(t)s” has no responsible person.") % {"t": task.label}
             )
         if (task.pk, Contact.Role.CONTACT) not in by_role:
             contact_blockers.append(
-                _("Task “%(t)s” has no contact.") % {"t": task.title}
+                _("Task “%(t)s” has no contact.") % {"t": task.label}
             )
     states["contacts"] = _state(contacts, contact_blockers)
     blockers += contact_blockers
@@ -150,14 +151,14 @@ def completeness(*, plan, tasks, sections, contacts, schedule, deliverables):
     for task in tasks:
         if task.pk not in scheduled:
             schedule_blockers.append(
-                _("Task “%(t)s” has no schedule item.") % {"t": task.title}
+                _("Task “%(t)s” has no schedule item.") % {"t": task.label}
             )
     states["schedule"] = _state(schedule, schedule_blockers)
     blockers += schedule_blockers
 
     delivered = {d.task_id for d in deliverables}
     deliverable_blockers = [
-        _("Task “%(t)s” has no deliverable.") % {"t": task.title}
+        _("Task “%(t)s” has no deliverable.") % {"t": task.label}
         for task in tasks
         if task.pk not in delivered
     ]

@@ -86,7 +86,9 @@ def test_plan_cycle_from_draft_to_approval_through_the_web(
         messages = [str(m) for m in response.context["messages"]]
         assert "Section “Main content” is empty." in messages
         assert "The overall contact is missing." in messages
-        assert any("山洪灾害监测预警平台" in m for m in messages)
+        assert any(
+            "Flash-flood monitoring and early-warning platform" in m for m in messages
+        )
         plan.refresh_from_db()
         assert plan.status == Status.DRAFT
         assert PlanVersion.objects.count() == 0
@@ -182,3 +184,22 @@ def test_plan_incomplete_submission_is_refused_in_chinese(client, zhejiang, unit
     assert "尚未填写总体负责人。" in messages
     assert "任务“山洪灾害监测预警平台”尚无预期成果。" in messages
     assert Plan.objects.get(unit=zhejiang).status == Status.DRAFT
+
+
+def test_plan_incomplete_submission_in_english_names_tasks_by_english_title(
+    client, zhejiang, unit_user
+):
+    client.cookies["django_language"] = "en"
+    client_for(client, unit_user)
+    response = client.post(
+        reverse("plans:submit", args=["zhejiang"]),
+        {"expected": Status.DRAFT},
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages[0] == "The plan is not complete yet."
+    # A task by its English title (Task.label), as the rest of the page shows it.
+    task = "Flash-flood monitoring and early-warning platform"
+    for missing in ("responsible person", "contact", "schedule item", "deliverable"):
+        assert f"Task “{task}” has no {missing}." in messages
+    assert not any("山洪灾害监测预警平台" in m for m in messages)
