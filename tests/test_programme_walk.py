@@ -87,6 +87,7 @@ UI = {
         "record_decision": "记录评审决定",
         "decision_recorded": "评审决定已记录。",
         "plan_pdf": "方案PDF",
+        "make_pdf": "生成PDF",
         "ready": "已完成",
         "download_pdf": "下载PDF",
         "progress_reports": "进展报告",
@@ -157,6 +158,7 @@ UI = {
         "record_decision": "Record the decision",
         "decision_recorded": "The decision was recorded.",
         "plan_pdf": "Plan PDF",
+        "make_pdf": "Make the PDF",
         "ready": "Ready",
         "download_pdf": "Download PDF",
         "progress_reports": "Progress reports",
@@ -659,10 +661,14 @@ def unit_downloads_the_pdf(walk, data, tmp_path):
         page.goto(f"{walk.base}/plans/{UNIT}/")
         assert plan_status(page) == ui["approved"]
         link = page.locator(f'a[href="/plans/{UNIT}/versions/2/pdf/"]')
-        # The status page refreshes itself every 2 s and becomes the file once the
-        # worker has rendered it; had it rendered already, the button serves it.
+        # The link leads to the button that asks for the PDF (a GET writes
+        # nothing); the status page refreshes itself every 2 s and becomes the file
+        # once the worker has rendered it; had it rendered already, its button
+        # serves it.
+        submit(page, link)
+        make = page.get_by_role("button", name=ui["make_pdf"])
         with page.expect_download(timeout=60_000) as download_info:
-            submit(page, link)
+            submit(page, make)
             assert re.search(rf"/plans/{UNIT}/pdf/\d+/$", page.url)
             heading = page.get_by_role("heading", level=1).inner_text()
             assert heading.startswith(ui["plan_pdf"])
