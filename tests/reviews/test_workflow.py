@@ -1,6 +1,9 @@
 """The plan review as one enforced workflow (reviews/workflow.py): 初审 → 预审 →
 expert review → 会审 → decision, each step only after the one before it."""
 
+import re
+
+import html5lib
 import pytest
 from django.urls import reverse
 
@@ -440,3 +443,20 @@ def test_names_are_shown_when_the_office_chooses_so_for_the_round(
     client_for(client, unit_user)
     html = client.get(f"/reviews/feedback/{submission.pk}/").content.decode()
     assert str(assignment.expert) in html
+
+
+def test_the_stages_page_is_styled_with_unique_ids(
+    client, office_user, unit_user, zhejiang
+):
+    submitted_plan(zhejiang, unit_user)
+    client_for(client, office_user)
+    client.post(STAGES, {"stage": "preliminary", "outcome": "pass"})
+    page = client.get(STAGES).content.decode()
+    # The pre-review form and its skip form: the same field names, own ids.
+    tree = html5lib.parse(page, namespaceHTMLElements=False)
+    ids = [e.get("id") for e in tree.iter() if e.get("id")]
+    assert len(ids) == len(set(ids))
+    assert {"pre_review-comments", "skip-pre_review-reason"} <= set(ids)
+    textareas = re.findall(r"<textarea[^>]*>", page)
+    assert len(textareas) == 2
+    assert all('class="textarea form-control"' in t for t in textareas)
