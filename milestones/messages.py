@@ -45,6 +45,20 @@ def extension_removed(*, unit, kind, due):
     )
 
 
+def deadline_moved(*, batch, kind, units, old, new):
+    """A programme-wide deadline moved: the members of `units` are told once."""
+    notify(
+        Message(
+            name="deadline_moved",
+            kind="deadline_moved",
+            recipients=list(User.objects.unit_members().filter(unit__in=units)),
+            context={"deadline": DeadlineKind(kind).label, "old": old, "new": new},
+            url=reverse("milestones:timeline"),
+            dedupe_key=f"deadline-moved:{batch.pk}:{kind}:{new.isoformat()}",
+        )
+    )
+
+
 def progress_submitted(*, report):
     """The office and the departments supervising the unit's tasks are told."""
     unit = report.unit

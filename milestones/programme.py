@@ -11,7 +11,7 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from pilots.deadlines import due_date, extend
-from pilots.models import DeadlineKind
+from pilots.models import DeadlineKind, Extension
 from plans import services as plan_services
 
 from . import messages
@@ -33,10 +33,25 @@ TIMELINE_FIELDS = [
 @transaction.atomic
 def update_timeline(*, batch, dates):
     """Write the batch's dates (validated by the form). Saved through the ORM, so
-    the public pages' cache is dropped by its signal."""
+    the public pages' cache is dropped by its signal.
+
+    Each deadline that moves is told once to the members of the units it moves
+    for (those without an extension of it), with the old and the new date; the
+    reminders follow by themselves (they are keyed by the due date)."""
+    # As stored: a model form has already put the new dates on `batch`.
+    stored = type(batch).objects.filter(pk=batch.pk).values(*DeadlineKind.values).get()
+    moved = {
+        kind: (stored[kind], dates[kind])
+        for kind in DeadlineKind.values
+        if stored[kind] != dates[kind]
+    }
     for name in TIMELINE_FIELDS:
         setattr(batch, name, dates[name])
     batch.save(update_fields=TIMELINE_FIELDS)
+    for kind, (old, new) in moved.items():
+        extended = Extension.objects.filter(batch=batch, kind=kind).values("unit")
+        units = batch.units.exclude(pk__in=extended)
+        messages.deadline_moved(batch=batch, kind=kind, units=units, old=old, new=new)
 
 
 # ------------------------------------------------------------------ extensions

@@ -109,6 +109,30 @@ def test_office_changes_the_plan_deadline(client, office_user, zhejiang):
     )
 
 
+def test_a_moved_deadline_is_told_once_to_the_units_it_moves_for(
+    client, office_user, unit_user, other_unit_user
+):
+    batch = Batch.objects.current()
+    # Fujian has its own mid-term date: the programme's move is not its.
+    Extension.objects.create(
+        batch=batch,
+        unit=other_unit_user.unit,
+        kind=DeadlineKind.MIDTERM,
+        due=datetime.date(2021, 7, 15),
+        granted_by=office_user,
+    )
+    client_for(client, office_user)
+    url = reverse("milestones:programme_timeline")
+    client.post(url, _timeline(batch, midterm_end="2021-07-10"))
+    client.post(url, _timeline(batch, midterm_end="2021-07-10"))  # saved again
+
+    told = Notification.objects.filter(kind="deadline_moved")
+    assert [n.recipient for n in told] == [unit_user]
+    assert told.get().title == "中期检查材料：截止日期调整为2021-07-10"
+    assert "由2021-06-30调整为2021-07-10" in told.get().body
+    assert not Notification.objects.filter(recipient=other_unit_user).exists()
+
+
 def test_timeline_dates_out_of_order_are_refused_and_input_kept(client, office_user):
     batch = Batch.objects.current()
     data = _timeline(
