@@ -114,27 +114,25 @@ def check_submitted(*, material, round_):
     )
 
 
-def check_decision(*, material, decision):
+def _tell_unit_of_material(name, material, **context):
+    """Message `name` to the members of the material's unit, linking the material."""
     notify(
         Message(
-            name="check_decision",
+            name=name,
             recipients=list(User.objects.members_of(material.unit_id)),
-            context={"material": material, "decision": decision},
+            context={"material": material, **context},
             url=_check_url(material),
         )
     )
+
+
+def check_decision(*, material, decision):
+    _tell_unit_of_material("check_decision", material, decision=decision)
 
 
 def check_returned(*, material, comments):
     """初审 sent the material back before any expert read it."""
-    notify(
-        Message(
-            name="check_returned",
-            recipients=list(User.objects.members_of(material.unit_id)),
-            context={"material": material, "comments": comments},
-            url=_check_url(material),
-        )
-    )
+    _tell_unit_of_material("check_returned", material, comments=comments)
 
 
 def check_plaque(*, plaque, unit):

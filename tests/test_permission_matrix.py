@@ -73,7 +73,7 @@ PNG = (
 # ------------------------------------------------------------------ the world
 
 
-def _build(tmp):
+def _build():
     """Zhejiang's plan through the whole review and approved, with everything a
     page can be about; the eight personas."""
     zhejiang = PilotUnit.objects.get(slug="zhejiang")
@@ -280,7 +280,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield _build(tmp)
+            yield _build()
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
@@ -701,11 +701,7 @@ MATRIX = {
 
 
 def _cells():
-    return [
-        (name, method, persona)
-        for (name, method), statuses in MATRIX.items()
-        for persona in PERSONAS
-    ]
+    return [(name, method, persona) for name, method in MATRIX for persona in PERSONAS]
 
 
 def test_every_pattern_is_declared():
