@@ -23,8 +23,10 @@ def test_unit_member_logs_in_on_a_phone_and_switches_to_english(
 
     # On a phone the navigation folds behind the toggler (Bootstrap's own script).
     page.get_by_role("button", name="切换导航").click()
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    # The button posts a form: wait for the page it leads to, not the current
+    # one (already loaded, so wait_for_load_state would not wait at all).
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
     heading = page.get_by_role("heading", level=1).inner_text()
     assert heading == "Zhejiang Provincial Department of Water Resources"
     assert page.locator("html").get_attribute("lang") == "en"

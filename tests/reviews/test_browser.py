@@ -39,8 +39,8 @@ def _log_in(browser, live_server, username):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
     return page
 
 
@@ -51,8 +51,8 @@ def test_expert_reads_the_plan_and_scores_it_in_the_browser(
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("用户名").fill("expert-persona")
     page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
     page.goto(f"{live_server.url}/reviews/")
     page.get_by_role("link", name=assignment["unit"]).click()
     sheet_url = f"{live_server.url}/reviews/assignments/{assignment['pk']}/"
@@ -94,14 +94,14 @@ def test_expert_reads_the_plan_and_scores_it_in_the_browser(
     office = _log_in(browser, live_server, "office-persona")
     office.goto(f"{live_server.url}/reviews/stages/zhejiang/")
     office.locator("#skip-meeting-reason").fill("专家意见一致，不再会审")
-    office.get_by_role("button", name="跳过会审").click()
-    office.wait_for_load_state()
+    with office.expect_navigation():
+        office.get_by_role("button", name="跳过会审").click()
     assert office.get_by_role("status").first.inner_text() == "评审环节已记录。"
     office.goto(f"{live_server.url}/reviews/submissions/{assignment['submission']}/")
     office.locator("#id_outcome").select_option("approve")
     office.locator("#id_opinion").fill("同意实施。")
-    office.get_by_role("button", name="记录评审决定").click()
-    office.wait_for_load_state()
+    with office.expect_navigation():
+        office.get_by_role("button", name="记录评审决定").click()
     assert office.get_by_role("status").first.inner_text() == "评审决定已记录。"
     office.goto(f"{live_server.url}/plans/zhejiang/")
     assert "已通过" in office.locator("main").inner_text()
