@@ -192,7 +192,8 @@ def _upload(client, name, content):
 def _docx():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("word/document.xml", "<w:document/>")
+        member = zipfile.ZipInfo("word/document.xml", date_time=(2021, 1, 1, 0, 0, 0))
+        archive.writestr(member, "<w:document/>")
     return buffer.getvalue()
 
 
