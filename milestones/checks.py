@@ -506,7 +506,7 @@ def record_result(*, submission, decision):
             TaskAcceptance.objects.filter(result=result).delete()
             TaskAcceptance.objects.bulk_create(
                 TaskAcceptance(result=result, task=task, passed=result.passed)
-                for task in material.unit.tasks.all()
+                for task in material.batch.tasks_of(material.unit)
             )
     messages.check_decision(material=material, decision=decision)
 

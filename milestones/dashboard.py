@@ -32,7 +32,7 @@ from milestones.models import (
 )
 from milestones.progress import report_periods
 from pilots.deadlines import all_due_dates
-from pilots.models import Batch, DeadlineKind, PilotUnit, Task
+from pilots.models import Batch, DeadlineKind, PilotUnit
 from plans.models import Plan, PlanVersion
 from plans.models import Status as PlanStatus
 from reviews.models import Round, SheetStatus
@@ -119,7 +119,7 @@ class Scope:
         )
 
     def tasks(self):
-        tasks = Task.objects.filter(unit__batches=self.batch)
+        tasks = self.batch.tasks.all()
         if self.department is not None:
             tasks = tasks.supervised_by(self.department)
         return tasks

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from pilots.models import Batch, DeadlineKind
+from pilots.models import Batch, DeadlineKind, PilotUnit, Task
 
 from . import programme
 from .models import ReminderRule
@@ -27,11 +27,8 @@ DATE_ORDER = [
 ]
 
 
-class TimelineForm(forms.ModelForm):
-    class Meta:
-        model = Batch
-        fields = programme.TIMELINE_FIELDS
-        widgets = dict.fromkeys(programme.TIMELINE_FIELDS, DATE)
+class DateOrderMixin:
+    """The dates of a batch in notice 五's order, each error on the later date."""
 
     def clean(self):
         cleaned = super().clean()
@@ -55,6 +52,87 @@ class TimelineForm(forms.ModelForm):
                     },
                 )
         return cleaned
+
+
+class TimelineForm(DateOrderMixin, forms.ModelForm):
+    class Meta:
+        model = Batch
+        fields = programme.TIMELINE_FIELDS
+        widgets = dict.fromkeys(programme.TIMELINE_FIELDS, DATE)
+
+
+class TaskChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, task):
+        return f"{task.unit.label} · {task.label}"
+
+
+class BatchMembersMixin:
+    """A batch's units and the tasks they carry out in it."""
+
+    def _members_fields(self):
+        self.fields["units"] = forms.ModelMultipleChoiceField(
+            label=_("Units"),
+            queryset=PilotUnit.objects.order_by("order", "pk"),
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        )
+        self.fields["tasks"] = TaskChoiceField(
+            label=_("Tasks"),
+            queryset=Task.objects.select_related("unit").order_by(
+                "unit__order", "order", "pk"
+            ),
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            help_text=_("A task takes part only if its unit does."),
+        )
+
+    def clean_units(self):
+        units = self.cleaned_data["units"]
+        if not units:
+            raise forms.ValidationError(_("Choose at least one unit."))
+        return units
+
+
+class BatchForm(BatchMembersMixin, DateOrderMixin, forms.ModelForm):
+    """A batch from scratch, or an existing one changed."""
+
+    class Meta:
+        model = Batch
+        fields = ["name", "name_en", "slug", *programme.TIMELINE_FIELDS]
+        widgets = dict.fromkeys(programme.TIMELINE_FIELDS, DATE)
+        help_texts = {
+            "slug": _("Letters, digits and hyphens; used in addresses, e.g. 2023."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._members_fields()
+        if self.instance.pk and not self.is_bound:
+            self.initial["units"] = list(self.instance.units.all())
+            self.initial["tasks"] = list(self.instance.tasks.all())
+
+
+class BatchCopyForm(BatchMembersMixin, forms.ModelForm):
+    """A new batch like `source`, launched on a chosen day: every date of the
+    source moves by the same number of days."""
+
+    launch_date = forms.DateField(
+        label=_("Launch of the new batch"),
+        widget=DATE,
+        help_text=_("Every other date keeps its distance from the launch."),
+    )
+
+    class Meta:
+        model = Batch
+        fields = ["name", "name_en", "slug"]
+
+    def __init__(self, *args, source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self._members_fields()
+        if not self.is_bound:
+            self.initial["units"] = list(source.units.all())
+            self.initial["tasks"] = list(source.tasks.all())
 
 
 class ExtensionForm(forms.Form):

@@ -1,5 +1,6 @@
 from .views import (
     achievements,
+    batches,
     checks,
     dashboard,
     programme,
@@ -18,4 +19,5 @@ urlpatterns = [
     *checks.urlpatterns,
     *achievements.urlpatterns,
     *programme.urlpatterns,
+    *batches.urlpatterns,
 ]

@@ -10,7 +10,8 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -198,6 +199,17 @@ class BatchQuerySet(models.QuerySet):
         """The batch the portal works on now; the most recent one if none is marked."""
         return self.order_by("-is_current", "-plan_due").first()
 
+    def annotate_members(self):
+        """unit_count and task_count, one subquery each (not a join of both)."""
+        members = Batch.units.through.objects.filter(batch=OuterRef("pk"))
+        tasks = Batch.tasks.through.objects.filter(batch=OuterRef("pk"))
+        return self.annotate(unit_count=_count(members), task_count=_count(tasks))
+
+
+def _count(rows):
+    counted = rows.order_by().values("batch").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
+
 
 class Batch(BilingualNameMixin, models.Model):
     """A batch of pilots with its own dates (notice 五). Dates are data, not code."""
@@ -207,6 +219,11 @@ class Batch(BilingualNameMixin, models.Model):
     name_en = models.CharField(_("English name"), max_length=150, blank=True)
     units = models.ManyToManyField(
         PilotUnit, related_name="batches", blank=True, verbose_name=_("units")
+    )
+    # The tasks the batch's units carry out in it: a unit may take part in a
+    # later batch with some of its tasks, or with new ones.
+    tasks = models.ManyToManyField(
+        "Task", related_name="batches", blank=True, verbose_name=_("tasks")
     )
     is_current = models.BooleanField(_("current batch"), default=False)
     is_demo = models.BooleanField(
@@ -234,6 +251,10 @@ class Batch(BilingualNameMixin, models.Model):
                 fields=["is_current"],
                 condition=Q(is_current=True),
                 name="one_current_batch",
+                violation_error_message=_(
+                    "Another batch is the current one. Switch batches under "
+                    "Programme settings → Batches, which does it in one step."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(implementation_end__gt=models.F("implementation_start")),
@@ -243,6 +264,14 @@ class Batch(BilingualNameMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    def includes(self, unit):
+        """Whether `unit` takes part in this batch."""
+        return self.units.filter(pk=unit.pk).exists()
+
+    def tasks_of(self, unit):
+        """`unit`'s tasks in this batch."""
+        return self.tasks.filter(unit=unit)
 
     def key_dates(self):
         """The timeline of notice 五, in order, for display."""

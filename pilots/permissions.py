@@ -53,16 +53,18 @@ def supervised_task_ids(department, unit):
     return set(unit.tasks.supervised_by(department).values_list("pk", flat=True))
 
 
-def readable_tasks(user, unit):
-    """The tasks of `unit` whose own parts `user` may read (per-task contacts,
-    schedule items, deliverables, progress, checklist entries, task acceptance):
-    a department reads only the tasks it supervises; the office, the unit and an
-    assigned expert read every task. The caller has already checked that `user`
-    may read the unit at all. A queryset, not run yet."""
+def readable_tasks(user, unit, batch=None):
+    """The tasks of `unit` (in `batch`, if given) whose own parts `user` may read
+    (per-task contacts, schedule items, deliverables, progress, checklist
+    entries, task acceptance): a department reads only the tasks it supervises;
+    the office, the unit and an assigned expert read every task. The caller has
+    already checked that `user` may read the unit at all. A queryset, not run
+    yet."""
+    tasks = unit.tasks.all() if batch is None else batch.tasks_of(unit)
     department = supervising_department(user)
     if department is None:
-        return unit.tasks.all()
-    return unit.tasks.supervised_by(department)
+        return tasks
+    return tasks.supervised_by(department)
 
 
 def readable_task_ids(user, unit):

@@ -76,7 +76,7 @@ class TaskChoiceMixin:
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["task"].queryset = plan.unit.tasks.all()
+        self.fields["task"].queryset = plan.batch.tasks_of(plan.unit)
 
 
 class ScheduleItemForm(TaskChoiceMixin, forms.ModelForm):

@@ -180,7 +180,7 @@ def load_plan(plan, *, tasks=None):
     None: all) keeps only those tasks and their contacts, schedule items and
     deliverables: what a department reads of a plan. The texts and the unit's
     overall contacts always stay."""
-    tasks = list(plan.unit.tasks.all() if tasks is None else tasks)
+    tasks = list(plan.batch.tasks_of(plan.unit) if tasks is None else tasks)
     task_ids = {task.pk for task in tasks}
 
     def readable(rows):

@@ -23,6 +23,7 @@ urlpatterns = [
         editing.attachment_download,
         name="attachment",
     ),
+    path("<slug:slug>/start/", workflow.start, name="start"),
     path("<slug:slug>/submit/", workflow.submit, name="submit"),
     path("<slug:slug>/comments/", workflow.comment_add, name="comment_add"),
     path(

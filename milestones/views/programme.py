@@ -34,6 +34,7 @@ def programme_home(request):
         "milestones/programme_home.html",
         {
             "batch": batch,
+            "batch_count": Batch.objects.count(),
             "extension_count": Extension.objects.filter(batch=batch).count(),
             "rule_count": ReminderRule.objects.filter(active=True).count(),
         },

@@ -136,7 +136,7 @@ def progress_report(request, slug, period):
     if not period.has_started(timezone.localdate()):
         context["not_started"] = True
         return render(request, "milestones/progress_report.html", context, status=400)
-    tasks = list(unit.tasks.all())
+    tasks = list(batch.tasks_of(unit))
     if request.method != "POST":
         initial = {}
         if report is None:

@@ -8,14 +8,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from pilots.models import Batch, PilotUnit
+from pilots.programme import AnswerInstead, require_in_batch
 
 from .. import services
 from ..models import Plan
-from ..permissions import can_view_plan
+from ..permissions import can_submit_plan, can_view_plan
 
 
 def get_plan(request, slug):
-    """The current batch's plan of unit `slug`; 404 for anyone who may not read it."""
+    """The current batch's plan of unit `slug`; 404 for anyone who may not read it.
+
+    A unit outside the current batch has no plan in it: the page says so. A GET
+    never creates the plan; before the unit has started it, the page offers to
+    start (a POST, plans:start). Any other POST starts it as well."""
     unit = get_object_or_404(PilotUnit, slug=slug)
     batch = Batch.objects.current()
     if batch is None:
@@ -23,7 +28,20 @@ def get_plan(request, slug):
     plan = Plan(batch=batch, unit=unit)
     if not can_view_plan(request.user, plan):
         raise Http404
-    plan = services.plan_for(batch=batch, unit=unit)
+    require_in_batch(unit, batch)
+    if request.method == "POST":
+        plan = services.plan_for(batch=batch, unit=unit)
+    else:
+        plan = Plan.objects.filter(batch=batch, unit=unit).first()
+        if plan is None:
+            raise AnswerInstead(
+                "plans/plan_not_started.html",
+                {
+                    "unit": unit,
+                    "batch": batch,
+                    "may_start": can_submit_plan(request.user, Plan(unit=unit)),
+                },
+            )
     plan.unit, plan.batch = unit, batch
     return plan
 

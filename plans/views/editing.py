@@ -80,7 +80,7 @@ def section_edit(request, slug, key):
 
 def _contact_slots(plan):
     slots = [(None, role) for role in Contact.Role]
-    for task in plan.unit.tasks.all():
+    for task in plan.batch.tasks_of(plan.unit):
         slots += [(task, role) for role in Contact.Role]
     return slots
 

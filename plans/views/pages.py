@@ -30,7 +30,7 @@ def plan_list(request):
     if not (user.is_office or user.is_department):
         raise PermissionDenied
     batch = Batch.objects.current()
-    units = PilotUnit.objects.all()
+    units = batch.units.order_by("order", "pk") if batch else PilotUnit.objects.none()
     if user.is_department:
         units = units.supervised_by(user.department_id)
     plans = {
@@ -67,7 +67,9 @@ def detail_context(
     the page shows the errors next to what the user typed. A department sees the
     tasks it supervises only (their contacts, schedule items, deliverables and
     what is missing of them)."""
-    rows = services.load_plan(plan, tasks=readable_tasks(request.user, plan.unit))
+    rows = services.load_plan(
+        plan, tasks=readable_tasks(request.user, plan.unit, plan.batch)
+    )
     result = services.completeness(plan=plan, **rows)
     texts = {s.key: s for s in rows["sections"]}
     comments = list(

@@ -23,6 +23,15 @@ from .pages import detail_context
 
 @login_required
 @require_POST
+def start(request, slug):
+    """The unit begins its plan: the first row of it (get_plan makes it on a POST)."""
+    plan = get_plan(request, slug)
+    require(can_submit_plan(request.user, plan))
+    return redirect("plans:detail", plan.unit.slug)
+
+
+@login_required
+@require_POST
 def submit(request, slug):
     plan = get_plan(request, slug)
     require(can_submit_plan(request.user, plan))

@@ -76,7 +76,12 @@ def test_plan_cycle_from_draft_to_approval_through_the_web(
     client.cookies["django_language"] = "en"
     with time_machine.travel(BEFORE_DUE, tick=False):
         client_for(client, unit_user)
-        assert client.get(detail).status_code == 200
+        first_look = client.get(detail).content.decode()
+        # Opening the page writes nothing: the unit starts the plan itself.
+        assert not Plan.objects.filter(unit=zhejiang).exists()
+        assert "has not started its implementation plan yet" in first_look
+        started = client.post(reverse("plans:start", args=["zhejiang"]), follow=True)
+        assert started.redirect_chain[-1][0] == detail
         plan = Plan.objects.get(unit=zhejiang)
         assert plan.status == Status.DRAFT
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from column import demo_messages, demo_news
 from milestones import demo as milestones_demo
 from milestones import demo_achievements, demo_checks, demo_progress
+from pilots import batches
 from pilots.models import Batch, Department, PilotUnit, User
 from plans import demo as plans_demo
 from reviews import demo as reviews_demo
@@ -89,10 +90,11 @@ class Command(BaseCommand):
         )
         if created:
             # The demo batch is the one the portal works on: its dates are live.
-            Batch.objects.filter(is_current=True).update(is_current=False)
-            batch.is_current = True
-            batch.save(update_fields=["is_current"])
-            batch.units.set(PilotUnit.objects.all())
+            units = list(PilotUnit.objects.all())
+            batches.save_batch(
+                batch=batch, units=units, tasks=batches.every_task_of(units)
+            )
+            batches.make_current(batch)
         return batch
 
     def seed_accounts(self):

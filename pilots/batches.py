@@ -1,0 +1,89 @@
+"""The life of a batch: made from scratch or copied from an earlier one, and made
+the current one. The one home of these rules; the office's screens
+(milestones/views/batches.py), the demo seed and the admin go through here."""
+
+import dataclasses
+
+from django.db import transaction
+
+from .models import Batch, PilotUnit, Task
+
+# The dates of a batch, in the order of notice 五.
+DATE_FIELDS = [
+    "launch_date",
+    "plan_due",
+    "implementation_start",
+    "implementation_end",
+    "midterm_start",
+    "midterm_end",
+    "acceptance_due",
+    "promotion_from",
+]
+
+
+def shifted_dates(source, launch_date):
+    """`source`'s dates moved so that the batch is launched on `launch_date`:
+    every span of the source (plans due 5 weeks after launch, ...) is kept."""
+    shift = launch_date - source.launch_date
+    return {
+        name: getattr(source, name) + shift if getattr(source, name) else None
+        for name in DATE_FIELDS
+    }
+
+
+@transaction.atomic
+def save_batch(*, batch, units, tasks):
+    """Save `batch` with its units, and of `tasks` those of its units: a task
+    cannot take part without its unit."""
+    batch.save()
+    batch.units.set(units)
+    batch.tasks.set([task for task in tasks if task.unit_id in {u.pk for u in units}])
+    return batch
+
+
+def copy_batch(*, source, launch_date, units, tasks, **names):
+    """A new batch with `source`'s spans from `launch_date`, not current."""
+    batch = Batch(**names, **shifted_dates(source, launch_date), is_current=False)
+    return save_batch(batch=batch, units=units, tasks=tasks)
+
+
+@dataclasses.dataclass
+class Switch:
+    """What making a batch current changed, for the office's message."""
+
+    previous: Batch | None
+    current: Batch
+    joined: list  # units in the new batch and not in the previous one
+    left: list  # units of the previous batch not in the new one
+
+
+def switch_preview(batch):
+    """What `make_current(batch)` would change, without changing it."""
+    previous = Batch.objects.filter(is_current=True).exclude(pk=batch.pk).first()
+    now = set(batch.units.values_list("pk", flat=True))
+    before = set(previous.units.values_list("pk", flat=True)) if previous else set()
+    units = PilotUnit.objects.filter(pk__in=now ^ before).order_by("order", "pk")
+    return Switch(
+        previous=previous,
+        current=batch,
+        joined=[unit for unit in units if unit.pk in now],
+        left=[unit for unit in units if unit.pk not in now],
+    )
+
+
+@transaction.atomic
+def make_current(batch):
+    """Make `batch` the one the portal works on, in one step: at no moment are
+    there two current batches or none (the constraint one_current_batch holds
+    throughout). Returns the Switch."""
+    # Lock every batch row: two offices switching at once queue here.
+    list(Batch.objects.select_for_update().order_by("pk"))
+    switch = switch_preview(batch)
+    Batch.objects.filter(is_current=True).exclude(pk=batch.pk).update(is_current=False)
+    Batch.objects.filter(pk=batch.pk).update(is_current=True)
+    batch.is_current = True
+    return switch
+
+
+def every_task_of(units):
+    return Task.objects.filter(unit__in=units)
