@@ -61,7 +61,7 @@ def feed(*, user, host):
         return calendar.to_ical()
     for index, (label, start, end) in enumerate(batch.key_dates()):
         _add_day(calendar, f"batch-{batch.pk}-{index}@{host}", str(label), start, end)
-    if user.is_unit_member:
+    if user.is_unit_member and batch.includes(user.unit):
         for kind in DeadlineKind:
             due = due_date(batch=batch, unit=user.unit, kind=kind)
             summary = f"{user.unit.short_label}: {kind.label}"

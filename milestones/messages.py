@@ -25,6 +25,7 @@ def extension_granted(*, extension):
             context={
                 "deadline": DeadlineKind(extension.kind).label,
                 "due": extension.due,
+                "previous_due": extension.previous_due,
                 "reason": extension.reason.strip(),
             },
             url=reverse("milestones:timeline"),
@@ -33,13 +34,13 @@ def extension_granted(*, extension):
     )
 
 
-def extension_removed(*, unit, kind, due):
-    """The unit is back on the programme's date `due`."""
+def extension_removed(*, unit, kind, old, due):
+    """The unit is back on the programme's date `due` (from its extension's `old`)."""
     notify(
         Message(
             name="extension_removed",
             recipients=list(User.objects.members_of(unit)),
-            context={"deadline": DeadlineKind(kind).label, "due": due},
+            context={"deadline": DeadlineKind(kind).label, "old": old, "due": due},
             url=reverse("milestones:timeline"),
         )
     )

@@ -81,9 +81,10 @@ def grant_extension(*, batch, unit, kind, due, reason, user):
 def remove_extension(*, extension):
     """The unit is back on the programme-wide date; its members are told."""
     batch, unit, kind = extension.batch, extension.unit, extension.kind
+    extended_to = extension.due
     extension.delete()
     due = due_date(batch=batch, unit=unit, kind=kind)
-    messages.extension_removed(unit=unit, kind=kind, due=due)
+    messages.extension_removed(unit=unit, kind=kind, old=extended_to, due=due)
 
 
 # ------------------------------------------------------------------ reminder rules

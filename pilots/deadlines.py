@@ -62,7 +62,8 @@ def extend(*, batch, unit, kind, due, reason, user):
 
     Side effect: a history row whose states are the due dates, so it reads as
     what happened: granted (from nothing to a date) or changed (from the old
-    date to the new one); the note is the reason. Callers tell the unit."""
+    date to the new one); the note is the reason. Callers tell the unit: the
+    returned extension's `previous_due` is the date it replaces."""
     previous = (
         Extension.objects.select_for_update()
         .filter(batch=batch, unit=unit, kind=kind)
@@ -75,6 +76,8 @@ def extend(*, batch, unit, kind, due, reason, user):
         kind=kind,
         defaults={"due": due, "reason": reason, "granted_by": user},
     )
+    # What the unit was due on before: for the message that tells it.
+    extension.previous_due = previous or getattr(batch, kind)
     record(
         extension,
         from_state=previous.isoformat() if previous else "",

@@ -13,6 +13,7 @@ from pilots.files import AttachmentForm
 from pilots.history import history_for_page
 from pilots.models import Batch, PilotUnit, User
 from pilots.permissions import readable_task_ids, role_required
+from pilots.programme import require_in_batch
 from reviews import views as review_views
 from reviews import workflow
 from reviews.forms import DecisionForm
@@ -46,6 +47,8 @@ def _get_material_for_user(request, kind, slug):
     if not checks.can_view_material(request.user, unit):
         raise Http404
     batch = _batch()
+    # A unit outside the current batch has no check window in it.
+    require_in_batch(unit, batch)
     return unit, batch, checks.material_for(batch=batch, unit=unit, kind=kind)
 
 

@@ -15,6 +15,7 @@ from pilots.permissions import (
     role_required,
     supervises,
 )
+from pilots.programme import require_in_batch
 
 from .. import progress
 from ..models import ProgressReport
@@ -38,13 +39,15 @@ def _current_batch():
     return batch
 
 
-def _get_unit(request, slug):
+def _get_unit(request, slug, batch):
     """The unit, for its members, the office and its supervising departments;
-    404 for everyone else (another unit's member learns nothing)."""
+    404 for everyone else (another unit's member learns nothing). A unit outside
+    `batch` has no report periods in it: the page says so."""
     unit = get_object_or_404(PilotUnit, slug=slug)
     user = request.user
     if not (user.is_office or is_member_of(user, unit) or supervises(user, unit)):
         raise Http404
+    require_in_batch(unit, batch)
     return unit
 
 
@@ -79,8 +82,8 @@ def progress_overview(request):
 @role_required(*READERS)
 def progress_unit(request, slug):
     """One unit's periods with their status, and its progress chart."""
-    unit = _get_unit(request, slug)
     batch = _current_batch()
+    unit = _get_unit(request, slug, batch)
     rows = progress.period_rows(batch=batch, units=[unit], today=timezone.localdate())
     return render(
         request,
@@ -124,8 +127,8 @@ def _report_context(request, *, batch, unit, period):
 @role_required(*READERS)
 def progress_report(request, slug, period):
     """The unit writes its report (save, submit); everyone else reads it."""
-    unit = _get_unit(request, slug)
     batch = _current_batch()
+    unit = _get_unit(request, slug, batch)
     period = progress.period_for(batch, period)
     if period is None:
         raise Http404
@@ -198,8 +201,8 @@ def _report_read(request, context):
 @role_required(*READERS)
 def progress_checklist(request, slug):
     """The approved plan as checklist, with each item's latest reported state."""
-    unit = _get_unit(request, slug)
     batch = _current_batch()
+    unit = _get_unit(request, slug, batch)
     plan = progress.approved_plan(batch=batch, unit=unit)
     task_ids = readable_task_ids(request.user, unit)
     items = progress.checklist_items(plan, task_ids) if plan else []

@@ -19,11 +19,13 @@ from ..models import CalendarToken
 def timeline(request):
     batch = Batch.objects.current()
     unit = request.user.unit if request.user.role == User.Role.UNIT else None
+    if unit is not None and not (batch and batch.includes(unit)):
+        unit = None  # no deadline of its own in a batch it takes no part in
     today = timezone.localdate()
     deadlines = (
         calendar.unit_deadlines(batch=batch, unit=unit) if batch and unit else []
     )
-    next_report = calendar.next_report(batch=batch, today=today) if batch else None
+    next_report = calendar.next_report(batch=batch, today=today) if unit else None
     return render(
         request,
         "milestones/timeline.html",

@@ -28,10 +28,16 @@ def home(request):
 @role_required(User.Role.UNIT)
 def unit_home(request):
     unit = get_object_or_404(units_with_tasks(), pk=request.user.unit_id)
+    context = timeline_context(unit=unit)
+    batch = context["batch"]
+    in_batch = batch is not None and batch.includes(unit)
+    # The tasks the unit carries out in the current batch, with their domains.
+    ids = set(batch.tasks_of(unit).values_list("pk", flat=True)) if in_batch else set()
+    tasks = [task for task in unit.tasks.all() if task.pk in ids]
     return render(
         request,
         "milestones/unit_home.html",
-        timeline_context(unit=unit),
+        {**context, "in_batch": in_batch, "tasks": tasks},
     )
 
 

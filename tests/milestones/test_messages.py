@@ -55,11 +55,12 @@ def test_extension_granted_is_told_in_each_recipients_language(
     chinese, english = _both(unit_user, english_unit_user, "extension")
     assert chinese[:2] == (
         "您的“中期检查材料”截止日期已延期",
-        "新的截止日期为2021-07-31。\n\n理由：汛期",
+        "截止日期由2021-06-30延至2021-07-31，提醒按新日期发送。\n\n理由：汛期",
     )
     assert english[:2] == (
         "Your deadline for Mid-term check material was extended",
-        "The new due date is 2021-07-31.\n\nReason: 汛期",
+        "The due date moved from 2021-06-30 to 2021-07-31. The reminders follow "
+        "the new date.\n\nReason: 汛期",
     )
     assert f"{portal_url}/timeline/" in chinese[3]
     assert f"Open in the portal: {portal_url}/timeline/" in english[3]
@@ -88,11 +89,12 @@ def test_extension_removed_is_told_in_each_recipients_language(
     chinese, english = _both(unit_user, english_unit_user, "extension_removed")
     assert chinese[:2] == (
         "您的“验收材料”延期已取消",
-        "截止日期恢复为统一日期2021-12-31。",
+        "截止日期由2022-01-31恢复为统一日期2021-12-31，提醒按该日期发送。",
     )
     assert english[:2] == (
         "Your extension for Acceptance material was withdrawn",
-        "The due date is again the programme's date, 2021-12-31.",
+        "The due date moved from 2022-01-31 back to the programme's date, "
+        "2021-12-31. The reminders follow that date.",
     )
     assert f"{portal_url}/timeline/" in chinese[3]
     assert f"Open in the portal: {portal_url}/timeline/" in english[3]

@@ -105,13 +105,15 @@ def test_plan_extension_is_told_in_each_recipients_language(
     title, body, _subject, email = told(unit_user, "plan_extension")
     assert (title, body) == (
         "你单位实施方案的提交截止日期已延期",
-        "实施方案新的提交截止日期为2020-04-20。\n\n理由：汛期",
+        "实施方案的提交截止日期由2020-04-15延至2020-04-20，提醒按新日期发送。"
+        "\n\n理由：汛期",
     )
     assert f"{portal_url}/plans/zhejiang/" in email
     title, body, _subject, email = told(english_unit_user, "plan_extension")
     assert (title, body) == (
         "The deadline of your implementation plan was extended",
-        "The new due date of your implementation plan is 2020-04-20.\n\nReason: 汛期",
+        "The due date of your implementation plan moved from 2020-04-15 to "
+        "2020-04-20. The reminders follow the new date.\n\nReason: 汛期",
     )
     assert f"Open in the portal: {portal_url}/plans/zhejiang/" in email
 
