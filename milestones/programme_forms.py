@@ -119,7 +119,11 @@ class BatchCopyForm(BatchMembersMixin, forms.ModelForm):
     launch_date = forms.DateField(
         label=_("Launch of the new batch"),
         widget=DATE,
-        help_text=_("Every other date keeps its distance from the launch."),
+        help_text=_(
+            "Every other date moves as the launch does: by the same number of "
+            "months when the launch keeps its day of the month (a month's last "
+            "day stays the last day), otherwise by the same number of days."
+        ),
     )
 
     class Meta:

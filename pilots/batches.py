@@ -2,7 +2,9 @@
 the current one. The one home of these rules; the office's screens
 (milestones/views/batches.py), the demo seed and the admin go through here."""
 
+import calendar
 import dataclasses
+import datetime
 
 from django.db import transaction
 
@@ -22,13 +24,33 @@ DATE_FIELDS = [
 
 
 def shifted_dates(source, launch_date):
-    """`source`'s dates moved so that the batch is launched on `launch_date`:
-    every span of the source (plans due 5 weeks after launch, ...) is kept."""
-    shift = launch_date - source.launch_date
-    return {
-        name: getattr(source, name) + shift if getattr(source, name) else None
-        for name in DATE_FIELDS
-    }
+    """`source`'s dates moved so that the batch is launched on `launch_date`.
+
+    A launch on the same day of a later month moves every date by as many
+    months, and a date at the end of its month stays at the end of its month
+    (acceptance on 12-31 stays on 12-31, a leap year or not): that is how the
+    office reads a timeline. Any other launch moves every date by as many days."""
+    old = source.launch_date
+    months = (launch_date.year - old.year) * 12 + launch_date.month - old.month
+    by_months = launch_date.day == old.day
+
+    def moved(day):
+        if day is None:
+            return None
+        if not by_months:
+            return day + (launch_date - old)
+        return _add_months(day, months)
+
+    return {name: moved(getattr(source, name)) for name in DATE_FIELDS}
+
+
+def _add_months(day, months):
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    at_month_end = day.day == calendar.monthrange(day.year, day.month)[1]
+    return datetime.date(year, month, last if at_month_end else min(day.day, last))
 
 
 @transaction.atomic

@@ -15,9 +15,8 @@ the end (as Django's TestCase.setUpTestData); each case runs in a savepoint.
 import datetime
 
 import pytest
-from django.apps import apps
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -50,6 +49,7 @@ from reviews.models import Assignment, Round, Submission
 from tests.conftest import make_user
 from tests.plans.builders import complete_plan, current_plan
 from tests.reviews.builders import meeting_skipped, plan_round, through_pre_review
+from tests.rows import changed_tables, row_counts
 
 PERSONAS = [
     "anonymous",
@@ -61,7 +61,6 @@ PERSONAS = [
     "expert",
     "other_expert",
 ]
-APPS = ["pilots", "plans", "reviews", "milestones", "column"]
 PDF = b"%PDF-1.4 permission matrix"
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
@@ -750,22 +749,6 @@ PUBLIC_REDIRECTS = {"column:message_new", "set_language", "logout"}
 # ------------------------------------------------------------------ rows
 
 
-def _row_counts():
-    """The number of rows of every table of the apps, in one query."""
-    tables = sorted(
-        model._meta.db_table
-        for app in APPS
-        for model in apps.get_app_config(app).get_models()
-        if not model._meta.proxy
-    )
-    quote = connection.ops.quote_name
-    # The table names are the models', never input.
-    sql = "SELECT " + ", ".join(f"(SELECT count(*) FROM {quote(t)})" for t in tables)  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return dict(zip(tables, cursor.fetchone(), strict=True))
-
-
 def _restore_files(world):
     """Files are not rolled back with the rows: a removal allowed in one case
     deleted its file. Put back what is missing."""
@@ -790,12 +773,15 @@ def observe(client, world, name, method, persona):
     if persona != "anonymous":
         client.force_login(world["people"][persona])
     url = reverse(name, kwargs=_kwargs(name, world))
-    before = _row_counts()
+    before = row_counts()
     response = client.post(url, {}) if method == "POST" else client.get(url)
     if getattr(response, "streaming", False):
         # Read to the end: the test client then closes the file (and only then,
         # as a server would; closing again would close the database connection).
         b"".join(response.streaming_content)
-    after = _row_counts()
-    written = {t: after[t] - before[t] for t in after if after[t] != before[t]}
-    return response.status_code, written, response.get("Location", "")
+    after = row_counts()
+    return (
+        response.status_code,
+        changed_tables(before, after),
+        response.get("Location", ""),
+    )
