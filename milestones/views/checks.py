@@ -6,6 +6,8 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -89,6 +91,23 @@ def _initial(material, items):
     return initial
 
 
+def _waiting_for(user, batch, unit, opens):
+    """Why the unit cannot write its material yet, or None: the material builds
+    on the approved plan, and the window must have opened (the same conditions
+    as its to-do and reminders, outstanding.owed_by_units)."""
+    if not checks.can_edit_material(user, unit):
+        return None
+    if progress.approved_plan(batch=batch, unit=unit) is None:
+        return _(
+            "The material can be written once your implementation plan is approved."
+        )
+    if opens > timezone.localdate():
+        return _("The material can be written from %(date)s.") % {
+            "date": date_format(opens, "Y-m-d")
+        }
+    return None
+
+
 def _detail_context(request, unit, batch, material, **extra):
     kind = CheckKind(material.kind)
     opens, due = checks.window(batch=batch, unit=unit, kind=kind)
@@ -106,6 +125,7 @@ def _detail_context(request, unit, batch, material, **extra):
         "tasks": tasks,
         "plaque": Plaque.objects.filter(batch=batch, unit=unit).first(),
         "can_edit": checks.can_edit_material(request.user, unit),
+        "waiting_for": _waiting_for(request.user, batch, unit, opens),
         "plaque_form": PlaqueForm(),
         "history": history_for_page(material, labels=checks.Status.choices),
     }

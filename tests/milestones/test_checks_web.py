@@ -551,3 +551,28 @@ def test_checklist_starts_from_the_latest_progress_report(
 
     assert 'value="设备到货延迟"' in page
     assert '<option value="late" selected>' in page
+
+
+@time_machine.travel(MIDTERM_DAY, tick=False)
+def test_the_material_page_offers_writing_only_once_the_plan_is_approved(
+    client, zhejiang, unit_user, office_user
+):
+    client_for(client, unit_user)
+    page = client.get(DETAIL).content.decode()
+    assert "实施方案批复后才能填写检查材料。" in page
+    assert EDIT not in page
+    approved_plan(zhejiang, unit_user, office_user)
+    page = client.get(DETAIL).content.decode()
+    assert "实施方案批复后才能填写检查材料。" not in page
+    assert EDIT in page
+
+
+def test_the_material_page_says_when_the_window_opens(
+    client, zhejiang, unit_user, office_user
+):
+    approved_plan(zhejiang, unit_user, office_user)
+    client_for(client, unit_user)
+    with time_machine.travel(datetime.datetime(2020, 11, 1, 9), tick=False):
+        page = client.get(DETAIL).content.decode()
+    assert "自2020-12-01起可填写检查材料。" in page
+    assert EDIT not in page

@@ -188,7 +188,9 @@ def test_office_grants_midterm_extension_and_unit_is_told(
     )
     notification = Notification.objects.get(recipient=unit_user)
     assert notification.title == "您的“中期检查材料”截止日期已延期"
-    assert notification.body == "新的截止日期为2021-07-31。\n\n理由：汛期"
+    assert notification.body == (
+        "截止日期由2021-06-30延至2021-07-31，提醒按新日期发送。\n\n理由：汛期"
+    )
 
 
 @time_machine.travel(datetime.datetime(2020, 4, 1, 10, tzinfo=SHANGHAI), tick=False)
