@@ -51,6 +51,7 @@ UI = {
         "log_in": "登录",
         "office_home": "水利部网信办",
         "our_plan": "本单位实施方案",
+        "start_plan": "开始编写实施方案",
         "save": "保存",
         "section_saved": "本节已保存。",
         "submit_plan": "提交方案",
@@ -120,6 +121,7 @@ UI = {
         "log_in": "Log in",
         "office_home": "Programme office",
         "our_plan": "Our implementation plan",
+        "start_plan": "Start the plan",
         "save": "Save",
         "section_saved": "Section saved.",
         "submit_plan": "Submit the plan",
@@ -403,6 +405,9 @@ def unit_writes_the_plan(walk, data):
     plan_url = f"{walk.base}/plans/{UNIT}/"
     with walk.step("the unit writes every section", "unit"):
         submit(page, workspace(page, ui["our_plan"]))
+        assert page.url == plan_url
+        # Opening the page wrote nothing: the unit starts its plan itself.
+        submit(page, page.get_by_role("button", name=ui["start_plan"]))
         assert page.url == plan_url
         for n, key in enumerate(SectionKey.values, 1):
             submit(page, page.locator(f'a[href="/plans/{UNIT}/sections/{key}/"]'))

@@ -18,6 +18,8 @@ def test_unit_member_edits_a_section_in_the_browser(unit_user, live_server, brow
 
     page.get_by_role("link", name="本单位实施方案").first.click()
     page.wait_for_url(f"{live_server.url}/plans/zhejiang/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="开始编写实施方案").click()
     page.get_by_role("link", name="编辑 现状与问题").click()
     page.get_by_label("正文").fill("第一段。\n\n- 要点一\n- <b>要点二</b>")
     page.get_by_role("button", name="保存").click()

@@ -250,7 +250,10 @@ def test_extension_tells_the_units_members_the_new_due_date(
     assert _recipients("plan_extension") == ["zhejiang-member"]
     notification = Notification.objects.get(kind="plan_extension")
     assert notification.title == "你单位实施方案的提交截止日期已延期"
-    assert notification.body == ("实施方案新的提交截止日期为2020-04-20。\n\n理由：汛期")
+    assert notification.body == (
+        "实施方案的提交截止日期由2020-04-15延至2020-04-20，提醒按新日期发送。"
+        "\n\n理由：汛期"
+    )
     assert OutboxEmail.objects.get().to == unit_user.email
     # On commit: the public pages' cache is dropped (the history row), then the
     # e-mail is sent, once.
