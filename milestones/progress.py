@@ -519,16 +519,30 @@ class Chart:
 def progress_series(unit, batch):
     """Percent complete per task over time, from submitted reports only (never a
     draft, never the problems text: the public unit page shows it). One query."""
+    return progress_charts(unit, [batch])[batch.pk]
+
+
+def progress_charts(unit, batches):
+    """{batch pk: Chart} of the unit in each of `batches` (see progress_series).
+    One query whatever the number of batches."""
     rows = (
         TaskProgress.objects.filter(
-            report__unit=unit, report__batch=batch, report__status=Status.SUBMITTED
+            report__unit=unit,
+            report__batch__in=[batch.pk for batch in batches],
+            report__status=Status.SUBMITTED,
         )
         .select_related("task", "report")
         .order_by("task__order", "task__pk", "report__period_end")
     )
-    by_task = {}
+    by_batch = {batch.pk: {} for batch in batches}
     for row in rows:
+        by_task = by_batch[row.report.batch_id]
         by_task.setdefault(row.task, []).append((row.report.period_end, row.percent))
+    return {pk: _chart(by_task) for pk, by_task in by_batch.items()}
+
+
+def _chart(by_task):
+    """The Chart of {task: [(period end, percent)]}."""
     dates = sorted({day for values in by_task.values() for day, _p in values})
     chart = Chart(series=[], dates=dates)
     if not dates:
