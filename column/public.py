@@ -8,9 +8,10 @@ queries whatever the number of units, so the home page costs the same for 11 uni
 as for 3,000.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,7 @@ from milestones.models import (
     ProgressReport,
     TaskProgress,
 )
-from pilots.models import Task
+from pilots.models import Batch, Task
 from plans.models import Plan
 from plans.models import Status as PlanStatus
 
@@ -40,9 +41,12 @@ STEPS = [
 
 @dataclass
 class UnitStage:
-    """Where one unit stands: the date each step was reached, or None."""
+    """Where one unit stands in one batch: the date each step was reached, or None.
+    `running` is False for a batch other than the current one, whose units are no
+    longer (or not yet) at work on it."""
 
     dates: dict = field(default_factory=dict)
+    running: bool = True
 
     @property
     def steps(self):
@@ -51,40 +55,91 @@ class UnitStage:
     @property
     def label(self):
         reached = [label for key, label in STEPS if self.dates.get(key)]
-        return reached[-1] if reached else _("Implementation plan in preparation")
+        if reached:
+            return reached[-1]
+        if self.running:
+            return _("Implementation plan in preparation")
+        return _("No step reached")
 
     @property
     def reached(self):
         return sum(1 for key, _label in STEPS if self.dates.get(key))
 
 
-def unit_stages(units, batch):
-    """{unit pk: UnitStage} for the given units in `batch`, in three queries.
+def _stage_dates(unit_pks, batch_pks):
+    """{(unit pk, batch pk): {step: date}} for every pair that reached a step, in
+    three queries whatever the numbers of units and batches.
 
     Only outcomes are read (plan approved, check passed, plaque): never a score, a
     grade's reasoning or an opinion.
     """
-    pks = [unit.pk for unit in units]
-    stages = {pk: UnitStage() for pk in pks}
-    if batch is None or not pks:
-        return stages
+    dates = defaultdict(dict)
+    if not unit_pks or not batch_pks:
+        return dates
     approved = Plan.objects.filter(
-        batch=batch, unit__in=pks, status=PlanStatus.APPROVED
-    ).values_list("unit_id", "status_changed_at")
-    for unit_id, changed_at in approved:
-        stages[unit_id].dates["plan_approved"] = timezone.localdate(changed_at)
+        batch__in=batch_pks, unit__in=unit_pks, status=PlanStatus.APPROVED
+    ).values_list("unit_id", "batch_id", "status_changed_at")
+    for unit_id, batch_id, changed_at in approved:
+        dates[unit_id, batch_id]["plan_approved"] = timezone.localdate(changed_at)
     passed = CheckResult.objects.filter(
-        material__batch=batch, material__unit__in=pks, passed=True
-    ).values_list("material__unit_id", "material__kind", "decided_on")
-    steps = {CheckKind.MIDTERM: "midterm_passed", CheckKind.ACCEPTANCE: "accepted"}
-    for unit_id, kind, decided_on in passed:
-        stages[unit_id].dates[steps[kind]] = decided_on
-    plaques = Plaque.objects.filter(batch=batch, unit__in=pks).values_list(
-        "unit_id", "awarded_on"
+        material__batch__in=batch_pks, material__unit__in=unit_pks, passed=True
+    ).values_list(
+        "material__unit_id", "material__batch_id", "material__kind", "decided_on"
     )
-    for unit_id, awarded_on in plaques:
-        stages[unit_id].dates["plaque"] = awarded_on
-    return stages
+    steps = {CheckKind.MIDTERM: "midterm_passed", CheckKind.ACCEPTANCE: "accepted"}
+    for unit_id, batch_id, kind, decided_on in passed:
+        dates[unit_id, batch_id][steps[kind]] = decided_on
+    plaques = Plaque.objects.filter(batch__in=batch_pks, unit__in=unit_pks).values_list(
+        "unit_id", "batch_id", "awarded_on"
+    )
+    for unit_id, batch_id, awarded_on in plaques:
+        dates[unit_id, batch_id]["plaque"] = awarded_on
+    return dates
+
+
+def unit_stages(units, batch, *, running=True):
+    """{unit pk: UnitStage} for the given units in `batch`, in three queries.
+    `running`: whether `batch` is the current one (see UnitStage)."""
+    pks = [unit.pk for unit in units]
+    if batch is None:
+        return {pk: UnitStage(running=running) for pk in pks}
+    dates = _stage_dates(pks, [batch.pk])
+    return {
+        pk: UnitStage(dates=dates.get((pk, batch.pk), {}), running=running)
+        for pk in pks
+    }
+
+
+def batch_stages(unit, batches, current):
+    """{batch pk: UnitStage} of one unit in each of `batches`, in three queries
+    whatever their number; `current` is Batch.objects.current()."""
+    current_pk = current.pk if current else None
+    dates = _stage_dates([unit.pk], [batch.pk for batch in batches])
+    return {
+        batch.pk: UnitStage(
+            dates=dates.get((unit.pk, batch.pk), {}), running=batch.pk == current_pk
+        )
+        for batch in batches
+    }
+
+
+def with_membership(units, batch):
+    """`units` (a queryset) annotated with `in_batch`: whether the unit takes part
+    in `batch`. A subquery, so the list costs no query more."""
+    if batch is None:
+        return units.annotate(in_batch=Value(False))
+    return units.annotate(
+        in_batch=Exists(
+            Batch.units.through.objects.filter(batch=batch, pilotunit=OuterRef("pk"))
+        )
+    )
+
+
+def other_batches(current):
+    """The batches but the current one, the most recent first: what the column
+    links to as the programme's other batches."""
+    batches = Batch.objects.order_by("-plan_due", "-pk")
+    return list(batches.exclude(pk=current.pk) if current else batches)
 
 
 def _phase_index(rows, today):
@@ -109,12 +164,14 @@ def current_phase(batch, today):
     return None if index is None else rows[index]
 
 
-def timeline(batch, today):
-    """The key dates with where today stands: "past", "current" or "coming"."""
+def timeline(batch, today, *, running=True):
+    """The key dates with where today stands: "past", "current" or "coming".
+    Of a batch that is not the current one (`running` False) no step is current:
+    its last date passed is history, not where the programme stands."""
     if batch is None:
         return []
     rows = batch.key_dates()
-    current = _phase_index(rows, today)
+    current = _phase_index(rows, today) if running else None
     timeline_rows = []
     for n, (label, start, end) in enumerate(rows):
         if n == current:
@@ -146,17 +203,26 @@ def task_progress(tasks, batch):
     return latest
 
 
-def task_progress_history(task, batch):
-    """(period start, period end, percent) of the task's submitted reports."""
-    return list(
+def task_progress_history(task):
+    """[(batch, [(period start, period end, percent)])] of the task's submitted
+    reports, the most recent batch first: every batch the task was reported in,
+    not only the current one. One query."""
+    rows = (
         TaskProgress.objects.filter(
-            task=task,
-            report__batch=batch,
-            report__status=ProgressReport.Status.SUBMITTED,
+            task=task, report__status=ProgressReport.Status.SUBMITTED
         )
-        .order_by("report__period_start")
-        .values_list("report__period_start", "report__period_end", "percent")
+        .select_related("report__batch")
+        .order_by(
+            "-report__batch__plan_due", "-report__batch_id", "report__period_start"
+        )
     )
+    by_batch = {}
+    for row in rows:
+        report = row.report
+        by_batch.setdefault(report.batch, []).append(
+            (report.period_start, report.period_end, row.percent)
+        )
+    return list(by_batch.items())
 
 
 def public_achievements():

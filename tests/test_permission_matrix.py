@@ -242,6 +242,7 @@ def _build():
     token = CalendarToken.objects.create(user=member, token="matrix-calendar-token")
     return {
         "people": people,
+        "batch": batch,
         "plan": plan,
         "version": version,
         "attachment": attachment,
@@ -293,6 +294,7 @@ def _kwargs(name, w):
     post = w["post"]
     local = timezone.localtime(post.publish_at)
     by_name = {
+        "column:batch_detail": {"slug": w["batch"].slug},
         "column:unit_detail": {"slug": "zhejiang"},
         "column:task_detail": {"slug": "zhejiang", "pk": w["task"].pk},
         "column:news_detail": {
@@ -432,6 +434,8 @@ MATRIX = {
     # The public column: open to all; a POST is answered as a GET and writes nothing.
     ("column:index", "GET"): "200 200 200 200 200 200 200 200",
     ("column:index", "POST"): "200 200 200 200 200 200 200 200",
+    ("column:batch_detail", "GET"): "200 200 200 200 200 200 200 200",
+    ("column:batch_detail", "POST"): "200 200 200 200 200 200 200 200",
     ("column:unit_list", "GET"): "200 200 200 200 200 200 200 200",
     ("column:unit_list", "POST"): "200 200 200 200 200 200 200 200",
     ("column:unit_detail", "GET"): "200 200 200 200 200 200 200 200",

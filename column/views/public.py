@@ -1,5 +1,5 @@
-"""The public column (no login): the programme's home, the units and their tasks,
-the achievements catalogue and the search.
+"""The public column (no login): the programme's home, its batches, the units and
+their tasks, the achievements catalogue and the search.
 
 Nothing here reads a draft, a score, a remark or a contact: the querysets come
 from pilots/public.py, which filters to what is published.
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from milestones.models import AchievementKind
-from milestones.progress import progress_series
+from milestones.progress import progress_charts
 from pilots.models import Batch, BusinessDomain, PilotUnit, TechnologyDomain
 from pilots.programme import units_with_tasks
 
@@ -31,8 +31,8 @@ def _group_by_level(units):
     return [(level.label, members) for level, members in groups.items() if members]
 
 
-def _with_stages(units, batch):
-    stages = public.unit_stages(units, batch)
+def _with_stages(units, batch, *, running=True):
+    stages = public.unit_stages(units, batch, running=running)
     for unit in units:
         unit.stage = stages[unit.pk]
     return units
@@ -42,13 +42,14 @@ def _with_stages(units, batch):
 def index(request):
     batch = Batch.objects.current()
     today = timezone.localdate()
-    units = _with_stages(list(PilotUnit.objects.all()), batch)
+    units = list(public.with_membership(PilotUnit.objects.all(), batch))
     context = {
         "batch": batch,
+        "other_batches": public.other_batches(batch),
         "today": today,
         "phase": public.current_phase(batch, today),
         "timeline": public.timeline(batch, today),
-        "groups": _group_by_level(units),
+        "groups": _group_by_level(_with_stages(units, batch)),
         "posts": latest_news(5),
         "featured": public.featured_achievements(),
         "search_form": SearchForm(),
@@ -58,23 +59,54 @@ def index(request):
 
 @public_page
 def unit_list(request):
-    units = _with_stages(list(units_with_tasks()), Batch.objects.current())
-    return render(request, "column/unit_list.html", {"groups": _group_by_level(units)})
+    batch = Batch.objects.current()
+    units = list(public.with_membership(units_with_tasks(), batch))
+    context = {"batch": batch, "groups": _group_by_level(_with_stages(units, batch))}
+    return render(request, "column/unit_list.html", context)
+
+
+@public_page
+def batch_detail(request, slug):
+    """One batch as the public may see it: its timeline, its units and the stage
+    each reached in it; the way back to a batch that is no longer current."""
+    batch = get_object_or_404(Batch, slug=slug)
+    current = Batch.objects.current()
+    today = timezone.localdate()
+    units = list(batch.units.all())
+    running = batch == current
+    context = {
+        "batch": batch,
+        "is_current": running,
+        "other_batches": public.other_batches(batch),
+        "today": today,
+        "timeline": public.timeline(batch, today, running=running),
+        "groups": _group_by_level(_with_stages(units, batch, running=running)),
+    }
+    return render(request, "column/batch_detail.html", context)
 
 
 @public_page
 def unit_detail(request, slug):
     unit = get_object_or_404(public.unit_public_queryset(PilotUnit.objects), slug=slug)
-    batch = Batch.objects.current()
+    current = Batch.objects.current()
+    # Every batch the unit took part in, the most recent first: a unit keeps its
+    # stages, plaque and chart of an earlier batch when a new one becomes current.
+    batches = list(unit.batches.order_by("-plan_due", "-pk"))
+    stages = public.batch_stages(unit, batches, current)
+    charts = progress_charts(unit, batches)
+    for batch in batches:
+        batch.stage, batch.chart = stages[batch.pk], charts[batch.pk]
     tasks = list(unit.tasks.all())
-    percent = public.task_progress(tasks, batch)
+    # The percentages of the unit's latest batch: where its tasks stand now.
+    percent = public.task_progress(tasks, batches[0]) if batches else {}
     for task in tasks:
         task.percent = percent.get(task.pk)
     context = {
         "unit": unit,
         "tasks": tasks,
-        "stage": public.unit_stages([unit], batch)[unit.pk],
-        "chart": progress_series(unit, batch) if batch else None,
+        "batches": batches,
+        "in_current_batch": current in batches,
+        "current_batch": current,
         "achievements": list(public.public_achievements().filter(unit=unit)),
         "posts": list(
             public.published_news().prefetch_related("units").filter(units=unit)[:5]
@@ -86,11 +118,10 @@ def unit_detail(request, slug):
 @public_page
 def task_detail(request, slug, pk):
     task = get_object_or_404(public.public_tasks(), unit__slug=slug, pk=pk)
-    batch = Batch.objects.current()
     context = {
         "task": task,
         "unit": task.unit,
-        "history": public.task_progress_history(task, batch),
+        "history": public.task_progress_history(task),
         "achievements": list(public.public_achievements().filter(task=task)),
         "posts": list(
             public.published_news().prefetch_related("units").filter(tasks=task)[:5]
@@ -193,6 +224,7 @@ def search_page(request):
 
 urlpatterns = [
     path("", index, name="index"),
+    path("batches/<slug:slug>/", batch_detail, name="batch_detail"),
     path("units/", unit_list, name="unit_list"),
     path("units/<slug:slug>/", unit_detail, name="unit_detail"),
     path("units/<slug:slug>/tasks/<int:pk>/", task_detail, name="task_detail"),

@@ -67,6 +67,7 @@ def content(office_user):
 def _pages(task):
     return [
         "/",
+        "/batches/2020/",
         "/units/",
         "/units/zhejiang/",
         f"/units/zhejiang/tasks/{task.pk}/",
