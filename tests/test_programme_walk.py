@@ -55,6 +55,7 @@ UI = {
         "save": "保存",
         "section_saved": "本节已保存。",
         "submit_plan": "提交方案",
+        "what_will_happen": "确认后将会发生",
         "incomplete": "方案尚未完整，暂不能提交。",
         "no_responsible": "尚未填写总体负责人。",
         "no_schedule": "任务“水利工程智慧运行管理”尚无进度安排。",
@@ -125,6 +126,7 @@ UI = {
         "save": "Save",
         "section_saved": "Section saved.",
         "submit_plan": "Submit the plan",
+        "what_will_happen": "What will happen",
         "incomplete": "The plan is not complete yet.",
         "no_responsible": "The overall responsible person is missing.",
         "no_schedule": "Task “Smart operation of water projects” has no schedule item.",
@@ -361,6 +363,13 @@ def submit(page, locator):
         locator.click()
 
 
+def confirm(page, ui, button):
+    """The step before what cannot be undone: a page of its own says what will
+    happen; its button carries on."""
+    assert page.get_by_role("heading", name=ui["what_will_happen"]).is_visible()
+    submit(page, page.get_by_role("button", name=button, exact=True))
+
+
 def told(page):
     """The messages the page shows the user (successes, warnings, errors)."""
     return page.locator("main > .alert").all_inner_texts()
@@ -462,6 +471,7 @@ def unit_writes_the_plan(walk, data):
     with walk.step("the unit submits the complete plan", "unit"):
         assert page.get_by_text(ui["complete"]).is_visible()
         submit(page, page.get_by_role("button", name=ui["submit_plan"]))
+        confirm(page, ui, ui["submit_plan"])
         assert told(page) == [ui["plan_submitted"]]
         assert plan_status(page) == ui["submitted"]
 
@@ -602,6 +612,7 @@ def unit_revises_and_resubmits(walk, data):
         submit(page, page.get_by_role("button", name=ui["save"], exact=True))
         assert ui["section_saved"] in told(page)
         submit(page, page.get_by_role("button", name=ui["submit_plan"]))
+        confirm(page, ui, ui["submit_plan"])
         assert told(page) == [ui["plan_submitted"]]
         assert plan_status(page) == ui["submitted"]
         versions = page.locator("section", has=page.locator("#heading-versions"))

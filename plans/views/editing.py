@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pilots.confirm import confirm_page, is_confirmed
 from pilots.files import AttachmentForm, stored_upload
 
 from .. import services
@@ -237,6 +239,8 @@ def row_delete(request, slug, what, pk):
     if model is None:
         raise Http404
     row = get_object_or_404(model, plan=plan, pk=pk)
+    if not is_confirmed(request):
+        return _row_delete_question(request, plan, what, row)
     with frozen_refused(request, plan), transaction.atomic():
         services.lock_editable(plan)
         if what == "attachments":
@@ -250,6 +254,29 @@ def row_delete(request, slug, what, pk):
     if what == "attachments":
         return redirect(f"{plan.get_absolute_url()}#attachments")
     return redirect("plans:" + what, slug)
+
+
+def _row_delete_question(request, plan, what, row):
+    if what == "attachments":
+        consequences = _(
+            "The file “%(name)s” is removed from the draft. Versions already "
+            "submitted keep it; the unit can upload it again."
+        ) % {"name": row.name}
+        cancel_url = f"{plan.get_absolute_url()}#attachments"
+    else:
+        consequences = _(
+            "“%(title)s” is deleted from the draft plan; to have it back it must be "
+            "entered again."
+        ) % {"title": row.title}
+        cancel_url = reverse("plans:" + what, args=[plan.unit.slug])
+    return confirm_page(
+        request,
+        title=_("Remove from the plan?"),
+        consequences=consequences,
+        action_label=_("Remove"),
+        cancel_url=cancel_url,
+        danger=True,
+    )
 
 
 @login_required

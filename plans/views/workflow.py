@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pilots.confirm import confirm_page, is_confirmed, late_consequence
+
 from .. import services
 from ..forms import AnswerForm, CommentForm, DecisionForm, ExtensionForm
 from ..models import PlanComment
@@ -38,6 +40,10 @@ def submit(request, slug):
     form = DecisionForm(request.POST)
     if not form.is_valid():
         raise PermissionDenied
+    # An incomplete plan is refused with its blockers at once (writing nothing):
+    # asking first would only delay that answer.
+    if not is_confirmed(request) and services.plan_completeness(plan).is_complete:
+        return _submit_question(request, plan)
     try:
         version = services.submit_plan(
             plan=plan, expected=form.cleaned_data["expected"], user=request.user
@@ -58,6 +64,25 @@ def submit(request, slug):
         else:
             messages.success(request, _("Plan submitted."))
     return redirect(plan)
+
+
+def _submit_question(request, plan):
+    consequences = [
+        _(
+            "The plan is submitted as it is now, as a new version; it can no "
+            "longer be changed unless the office returns it."
+        ),
+        _("The office and the departments supervising the unit's tasks are told."),
+        late_consequence(services.plan_due(plan)),
+    ]
+    return confirm_page(
+        request,
+        title=_("Submit the plan?"),
+        consequences=consequences,
+        action_label=_("Submit the plan"),
+        cancel_url=plan.get_absolute_url(),
+        hidden=request.POST,
+    )
 
 
 @login_required

@@ -65,7 +65,9 @@ def _fill_through_the_web(client, unit):
 
 def _submit(client, status):
     return client.post(
-        reverse("plans:submit", args=["zhejiang"]), {"expected": status}, follow=True
+        reverse("plans:submit", args=["zhejiang"]),
+        {"expected": status, "confirmed": "1"},
+        follow=True,
     )
 
 

@@ -146,7 +146,8 @@ def test_removed_attachment_stays_downloadable_from_its_version(
     services.return_plan(plan=plan, expected=Status.SUBMITTED, user=office_user)
     client_for(client, unit_user)
     client.post(
-        reverse("plans:row_delete", args=["zhejiang", "attachments", attachment.pk])
+        reverse("plans:row_delete", args=["zhejiang", "attachments", attachment.pk]),
+        {"confirmed": "1"},
     )
     page = client.get(reverse("plans:detail", args=["zhejiang"])).content.decode()
     assert "secret.pdf" not in page

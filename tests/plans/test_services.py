@@ -124,7 +124,7 @@ def test_submission_after_the_deadline_is_marked_late_with_days(
     with _at(18):
         response = client.post(
             reverse("plans:submit", args=["zhejiang"]),
-            {"expected": Status.DRAFT},
+            {"expected": Status.DRAFT, "confirmed": "1"},
             follow=True,
         )
     version = Plan.objects.get(unit=zhejiang).versions.get()
