@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pilots.confirm import confirm_page, is_confirmed
 from pilots.models import Batch, PilotUnit, User
 from pilots.permissions import role_required
 from plans import pdfjobs
@@ -309,6 +310,8 @@ def submission_decide(request, pk):
     form = DecisionForm(request.POST)
     if not form.is_valid():
         return submission_page(request, submission, decision_form=form, status=400)
+    if not is_confirmed(request):
+        return decision_question(request, submission, form)
     try:
         services.decide(
             submission=submission,
@@ -323,6 +326,31 @@ def submission_decide(request, pk):
         return submission_page(request, submission, decision_form=form, status=409)
     messages.success(request, _("The decision was recorded."))
     return redirect("reviews:submission", pk)
+
+
+def decision_question(request, submission, form):
+    """Asked before a decision on a plan or on check material (milestones.checks),
+    carrying the validated form's data."""
+    return confirm_page(
+        request,
+        title=_("Record the decision?"),
+        consequences=[
+            _(
+                "“%(outcome)s” is recorded as the decision on the submission of "
+                "%(unit)s to “%(round)s”; a decision cannot be changed or "
+                "withdrawn afterwards."
+            )
+            % {
+                "outcome": Decision.Outcome(form.cleaned_data["outcome"]).label,
+                "unit": submission.unit.label,
+                "round": submission.round.title,
+            },
+            _("The unit is told at once, with the opinion."),
+        ],
+        action_label=_("Record the decision"),
+        cancel_url=reverse("reviews:submission", args=[submission.pk]),
+        hidden=request.POST,
+    )
 
 
 @OFFICE
@@ -387,8 +415,6 @@ def sheet_page(request, assignment, **context):
     sheet = ScoreSheet.objects.filter(assignment=assignment).first()
     sheet = sheet or ScoreSheet(assignment=assignment)
     locked = services.sheet_locked_reason(sheet)
-    if request.method == "POST" and not locked and sheet.pk is None:
-        sheet = services.sheet_for(assignment)
     submit = "submit" in request.POST
     if request.method == "POST":
         form = ScoreSheetForm(request.POST, criteria=criteria, submit=submit)
@@ -396,6 +422,10 @@ def sheet_page(request, assignment, **context):
             messages.error(request, locked)
             status = 409
         elif form.is_valid():
+            if submit and not is_confirmed(request):
+                return _submit_sheet_question(request)
+            if sheet.pk is None:
+                sheet = services.sheet_for(assignment)
             try:
                 services.save_sheet(
                     sheet=sheet,
@@ -449,6 +479,25 @@ def sheet_page(request, assignment, **context):
             **context,
         },
         status=status,
+    )
+
+
+def _submit_sheet_question(request):
+    """Nothing is saved yet: the question carries the scores as typed, and
+    offers to keep them as a draft instead."""
+    return confirm_page(
+        request,
+        title=_("Submit your scores?"),
+        consequences=_(
+            "After submitting, your scores and remarks are final: they can be "
+            "changed only if the office reopens the sheet. The office sees them at "
+            "once."
+        ),
+        action_label=_("Submit scores"),
+        cancel_url=request.path,
+        hidden=request.POST,
+        button_name="submit",
+        draft_label=_("Save as a draft instead"),
     )
 
 
@@ -507,6 +556,24 @@ def assignment_conflict(request, pk):
     if not form.is_valid():
         messages.error(request, _("Say why you have a conflict of interest."))
         return redirect("reviews:assignment", pk)
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Declare a conflict of interest?"),
+            consequences=[
+                _(
+                    "You are taken off the review of %(unit)s for good: you can no "
+                    "longer open this submission or score it, and it cannot be "
+                    "assigned to you again."
+                )
+                % {"unit": assignment.submission.unit.label},
+                _("The office is told, with your reason."),
+            ],
+            action_label=_("Declare the conflict"),
+            cancel_url=reverse("reviews:assignment", args=[pk]),
+            hidden=request.POST,
+            danger=True,
+        )
     try:
         services.declare_conflict(
             assignment=assignment, reason=form.cleaned_data["reason"]

@@ -512,6 +512,7 @@ def expert_scores(walk, data, n, scores, total, *, current_only=False):
             inputs.nth(i).fill(str(scores[i % len(scores)]))
         page.locator("#id_comments").fill(walk.typed["sheet"])
         submit(page, page.get_by_role("button", name=ui["submit_scores"]))
+        confirm(page, ui, ui["submit_scores"])
         assert ui["scores_submitted"] in told(page)
         assert page.locator("#sheet-saved-total").inner_text() == total
 
@@ -596,6 +597,7 @@ def office_reviews_the_first_version(walk, data):
         office.locator("#id_outcome").select_option("return")
         office.locator("#id_opinion").fill(typed["return"])
         submit(office, office.get_by_role("button", name=ui["record_decision"]))
+        confirm(office, ui, ui["record_decision"])
         assert ui["decision_recorded"] in told(office)
         office.goto(f"{walk.base}/plans/{UNIT}/")
         assert plan_status(office) == ui["returned"]
@@ -665,6 +667,7 @@ def office_approves_the_second_version(walk, data):
         office.locator("#id_outcome").select_option("approve")
         office.locator("#id_opinion").fill(typed["approve"])
         submit(office, office.get_by_role("button", name=ui["record_decision"]))
+        confirm(office, ui, ui["record_decision"])
         assert ui["decision_recorded"] in told(office)
         office.goto(f"{walk.base}/plans/{UNIT}/")
         assert plan_status(office) == ui["approved"]

@@ -55,7 +55,7 @@ def test_midterm_submission_scored_and_decided_through_the_review_mechanism(
     page = client.get(EDIT).content.decode()
     assert "中期检查" in page and "工作0" in page
 
-    response = client.post(EDIT, {**form_data(plan), "submit": "1"})
+    response = client.post(EDIT, {**form_data(plan), "submit": "1", "confirmed": "1"})
 
     assert response.status_code == 302
     material = CheckMaterial.objects.get(unit__slug="zhejiang", kind="midterm")
@@ -101,7 +101,12 @@ def test_midterm_submission_scored_and_decided_through_the_review_mechanism(
     criterion = round_.criteria.get()
     response = client.post(
         f"/checks/review/assignments/{assignment.pk}/",
-        {f"score_{criterion.pk}": "82", "comments": "进展良好", "submit": "1"},
+        {
+            f"score_{criterion.pk}": "82",
+            "comments": "进展良好",
+            "submit": "1",
+            "confirmed": "1",
+        },
     )
     assert response.status_code == 302
     assert ScoreSheet.objects.get(assignment=assignment).status == "submitted"
@@ -120,17 +125,13 @@ def test_midterm_submission_scored_and_decided_through_the_review_mechanism(
     )
     assert response.status_code == 302
     # The reviews address of the decision still works: 307 keeps the POST.
-    response = client.post(
-        f"/reviews/submissions/{submission.pk}/decide/",
-        {"outcome": "approve", "opinion": "中期检查通过。"},
-    )
+    decision = {"outcome": "approve", "opinion": "中期检查通过。", "confirmed": "1"}
+    response = client.post(f"/reviews/submissions/{submission.pk}/decide/", decision)
     assert (response.status_code, response.url) == (
         307,
         f"/checks/review/{submission.pk}/decide/",
     )
-    response = client.post(
-        response.url, {"outcome": "approve", "opinion": "中期检查通过。"}
-    )
+    response = client.post(response.url, decision)
 
     assert response.status_code == 302
     material.refresh_from_db()
@@ -187,7 +188,7 @@ def test_submission_refused_while_items_lack_a_state(client, plan, unit_user):
     client_for(client, unit_user)
     data = form_data(plan, state="")
 
-    response = client.post(EDIT, {**data, "submit": "1"})
+    response = client.post(EDIT, {**data, "submit": "1", "confirmed": "1"})
 
     assert response.status_code == 409
     assert "请填写" in response.content.decode()
@@ -206,7 +207,9 @@ def test_window_refused_before_and_after(client, plan, unit_user, day):
     client_for(client, unit_user)
     with time_machine.travel(day, tick=False):
         page = client.get(EDIT).content.decode()
-        response = client.post(EDIT, {**form_data(plan), "submit": "1"})
+        response = client.post(
+            EDIT, {**form_data(plan), "submit": "1", "confirmed": "1"}
+        )
 
     assert "2020-12-01" in page and "2021-06-30" in page
     assert "中期检查材料的提交时间为" in page
@@ -226,7 +229,9 @@ def test_extension_opens_the_window_after_the_batch_date(
     )
     client_for(client, unit_user)
     with time_machine.travel(datetime.datetime(2021, 7, 5, 10, tzinfo=datetime.UTC)):
-        response = client.post(EDIT, {**form_data(plan), "submit": "1"})
+        response = client.post(
+            EDIT, {**form_data(plan), "submit": "1", "confirmed": "1"}
+        )
 
     assert response.status_code == 302
     assert CheckMaterial.objects.get().status == CheckMaterial.Status.SUBMITTED
@@ -237,7 +242,9 @@ def test_refused_without_an_approved_plan(client, unit_user):
     client_for(client, unit_user)
 
     page = client.get(EDIT).content.decode()
-    response = client.post(EDIT, {"self_assessment": "x", "submit": "1"})
+    response = client.post(
+        EDIT, {"self_assessment": "x", "submit": "1", "confirmed": "1"}
+    )
 
     assert "本单位还没有批准的实施方案" in page
     assert response.status_code == 409
@@ -276,7 +283,12 @@ def test_returned_material_is_edited_and_resubmitted_as_a_new_submission(
     assert "退回修改" in page and f"/reviews/feedback/{first.pk}/" in page
 
     response = client.post(
-        EDIT, {**form_data(plan, self_assessment="已补充。"), "submit": "1"}
+        EDIT,
+        {
+            **form_data(plan, self_assessment="已补充。"),
+            "submit": "1",
+            "confirmed": "1",
+        },
     )
 
     assert response.status_code == 302
@@ -426,7 +438,7 @@ def test_evidence_upload_checks_content_and_serves_readers_only(
         office_user, CheckKind.MIDTERM, datetime.date(2021, 2, 1), MIDTERM_DAY.date()
     )
     client_for(client, unit_user)
-    client.post(EDIT, {**form_data(plan), "submit": "1"})
+    client.post(EDIT, {**form_data(plan), "submit": "1", "confirmed": "1"})
     submission = Submission.objects.get(check_material=evidence.material)
     past_pre_review(submission, office_user)
     review_services.assign(submission=submission, expert=expert_user, user=office_user)

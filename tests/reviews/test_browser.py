@@ -78,7 +78,13 @@ def test_expert_reads_the_plan_and_scores_it_in_the_browser(
     page.locator(f"#id_score_{assignment['second']}").fill("4")
     assert live.inner_text() == "80.00"
 
-    page.get_by_role("button", name="提交评分").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交评分").click()
+    # Asked once, on a page of its own; nothing is saved until confirmed.
+    assert page.get_by_role("heading", name="确认后将会发生").is_visible()
+    assert "即为最终结果" in page.locator("main").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交评分", exact=True).click()
     page.wait_for_url(sheet_url)
     assert page.get_by_role("status").first.inner_text() == "评分已提交。"
     assert page.locator("#sheet-saved-total").inner_text() == "80.00"
@@ -100,6 +106,9 @@ def test_expert_reads_the_plan_and_scores_it_in_the_browser(
     office.goto(f"{live_server.url}/reviews/submissions/{assignment['submission']}/")
     office.locator("#id_outcome").select_option("approve")
     office.locator("#id_opinion").fill("同意实施。")
+    with office.expect_navigation():
+        office.get_by_role("button", name="记录评审决定").click()
+    assert "决定一经记录，不能更改或撤回" in office.locator("main").inner_text()
     with office.expect_navigation():
         office.get_by_role("button", name="记录评审决定").click()
     assert office.get_by_role("status").first.inner_text() == "评审决定已记录。"

@@ -169,7 +169,8 @@ def _address(name, world, request):
         ),
         "decide": (
             reverse("reviews:submission_decide", args=[submission.pk]),
-            {"outcome": "approve", "opinion": "同意"},
+            # Confirmed, as from the question it asks first: the action's answer.
+            {"outcome": "approve", "opinion": "同意", "confirmed": "1"},
         ),
         "sheet-reopen": (
             reverse("reviews:sheet_reopen", args=[assignment.sheet.pk]),
@@ -192,7 +193,7 @@ def _address(name, world, request):
         ),
         "conflict": (
             reverse("reviews:assignment_conflict", args=[assignment.pk]),
-            {"reason": "曾参与该单位方案编制"},
+            {"reason": "曾参与该单位方案编制", "confirmed": "1"},
         ),
         "feedback": (reverse("reviews:feedback", args=[submission.pk]), {}),
         "stages": (stages, {}),

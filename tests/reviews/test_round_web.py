@@ -175,6 +175,7 @@ def test_plan_review_round_whole_cycle(
                 "comments": f"{e.username}的意见",
                 "confidential": f"{e.username}机密",
                 "submit": "1",
+                "confirmed": "1",
             },
         )
         assert response.status_code == 302
@@ -220,7 +221,7 @@ def test_plan_review_round_whole_cycle(
     # Decision: approve with revisions, names hidden.
     response = client.post(
         f"/reviews/submissions/{submission.pk}/decide/",
-        {"outcome": "approve_revisions", "opinion": "修改后实施"},
+        {"outcome": "approve_revisions", "opinion": "修改后实施", "confirmed": "1"},
     )
     assert response.status_code == 302
     assert Decision.objects.get().outcome == "approve_revisions"
@@ -258,7 +259,12 @@ def test_scores_out_of_range_or_not_numbers_refused_in_chinese(
     login(client, e)
     response = client.post(
         f"/reviews/assignments/{assignment.pk}/",
-        {f"score_{first.pk}": "11", f"score_{second.pk}": "abc", "submit": "1"},
+        {
+            f"score_{first.pk}": "11",
+            f"score_{second.pk}": "abc",
+            "submit": "1",
+            "confirmed": "1",
+        },
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -274,7 +280,12 @@ def test_extreme_score_needs_reason(client, office_user, unit_user, zhejiang):
     login(client, e)
     response = client.post(
         f"/reviews/assignments/{assignment.pk}/",
-        {f"score_{first.pk}": "10", f"score_{second.pk}": "3", "submit": "1"},
+        {
+            f"score_{first.pk}": "10",
+            f"score_{second.pk}": "3",
+            "submit": "1",
+            "confirmed": "1",
+        },
     )
     assert response.status_code == 400
     assert "书面理由" in response.content.decode()
@@ -291,7 +302,12 @@ def test_scoring_a_closed_round_refused(client, office_user, unit_user, zhejiang
     login(client, e)
     response = client.post(
         f"/reviews/assignments/{assignment.pk}/",
-        {f"score_{first.pk}": "5", f"score_{second.pk}": "3", "submit": "1"},
+        {
+            f"score_{first.pk}": "5",
+            f"score_{second.pk}": "3",
+            "submit": "1",
+            "confirmed": "1",
+        },
     )
     assert response.status_code == 409
     assert "评审轮次不在评分期内" in response.content.decode()
@@ -306,7 +322,13 @@ def test_submitted_scores_final_until_reopened(
     login(client, e)
     url = f"/reviews/assignments/{assignment.pk}/"
     client.post(
-        url, {f"score_{first.pk}": "5", f"score_{second.pk}": "3", "submit": "1"}
+        url,
+        {
+            f"score_{first.pk}": "5",
+            f"score_{second.pk}": "3",
+            "submit": "1",
+            "confirmed": "1",
+        },
     )
     response = client.post(url, {f"score_{first.pk}": "6", f"score_{second.pk}": "3"})
     assert response.status_code == 409
@@ -354,7 +376,12 @@ def test_resubmitted_plan_gets_new_sheets_old_locked(
     login(client, e)
     client.post(
         f"/reviews/assignments/{assignment.pk}/",
-        {f"score_{first.pk}": "5", f"score_{second.pk}": "3", "submit": "1"},
+        {
+            f"score_{first.pk}": "5",
+            f"score_{second.pk}": "3",
+            "submit": "1",
+            "confirmed": "1",
+        },
     )
     from plans import services as plan_services
     from reviews import services
@@ -386,7 +413,8 @@ def test_conflict_declared_removes_assignment_and_tells_office(
     round_, submission, assignment, e = _scored_round(office_user, unit_user, zhejiang)
     login(client, e)
     response = client.post(
-        f"/reviews/assignments/{assignment.pk}/conflict/", {"reason": "曾参与该项目"}
+        f"/reviews/assignments/{assignment.pk}/conflict/",
+        {"reason": "曾参与该项目", "confirmed": "1"},
     )
     assert response.status_code == 302
     assert not Assignment.objects.filter(pk=assignment.pk).exists()

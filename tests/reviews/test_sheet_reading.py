@@ -329,7 +329,7 @@ def test_sheet_and_downloads_are_404_after_a_conflict(client, assigned, expert_u
     client_for(client, expert_user)
     client.post(
         reverse("reviews:assignment_conflict", args=[assignment.pk]),
-        {"reason": "曾参与该项目"},
+        {"reason": "曾参与该项目", "confirmed": "1"},
     )
     for url in _urls(assignment, attachment):
         assert client.get(url).status_code == 404, url

@@ -264,7 +264,7 @@ def test_a_stale_decision_is_refused(client, office_user, unit_user, zhejiang):
     client.cookies["django_language"] = "en"
     response = client.post(
         reverse("reviews:submission_decide", args=[submission.pk]),
-        {"expected": seen, "outcome": "approve", "opinion": "同意。"},
+        {"expected": seen, "outcome": "approve", "opinion": "同意。", "confirmed": "1"},
     )
     assert response.status_code == 409
     html = response.content.decode()
