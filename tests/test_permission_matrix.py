@@ -610,7 +610,8 @@ MATRIX = {
     ("milestones:calendar_settings", "GET"): "302 200 200 200 200 200 200 200",
     ("milestones:calendar_settings", "POST"): "302 200 200 200 200 200 200 200",
     ("milestones:calendar_regenerate", "GET"): "302 405 405 405 405 405 405 405",
-    ("milestones:calendar_regenerate", "POST"): "302 302 302 302 302 302 302 302",
+    # The unit's member has an address: replacing it is asked first.
+    ("milestones:calendar_regenerate", "POST"): "302 302 302 302 200 302 302 302",
     # The secret in the address is the credential (calendar applications).
     ("milestones:calendar_feed", "GET"): "200 200 200 200 200 200 200 200",
     ("milestones:calendar_feed", "POST"): "200 200 200 200 200 200 200 200",
@@ -663,7 +664,7 @@ MATRIX = {
     ("milestones:achievement_action", "GET"): "302 405 403 403 403 403 403 403",
     ("milestones:achievement_action", "POST"): "302 302 403 403 403 403 403 403",
     ("milestones:achievement_file_remove", "GET"): "302 405 405 405 405 405 405 405",
-    ("milestones:achievement_file_remove", "POST"): "302 403 403 404 302 404 404 404",
+    ("milestones:achievement_file_remove", "POST"): "302 403 403 404 200 404 404 404",
     # The achievement is not published: nobody outside reads its file.
     ("milestones:achievement_file", "GET"): "404 200 200 404 200 404 404 404",
     ("milestones:achievement_file", "POST"): "404 200 200 404 200 404 404 404",
@@ -679,7 +680,7 @@ MATRIX = {
     (
         "milestones:programme_extension_remove",
         "POST",
-    ): "302 302 403 403 403 403 403 403",
+    ): "302 200 403 403 403 403 403 403",
     # The batches: the office's only. A POST of nothing is the form again; the
     # world's batch is the current one, so "make current" changes nothing.
     ("milestones:batch_list", "GET"): "302 200 403 403 403 403 403 403",
@@ -699,7 +700,7 @@ MATRIX = {
     ("milestones:programme_rule_edit", "GET"): "302 200 403 403 403 403 403 403",
     ("milestones:programme_rule_edit", "POST"): "302 200 403 403 403 403 403 403",
     ("milestones:programme_rule_deactivate", "GET"): "302 405 403 403 403 403 403 403",
-    ("milestones:programme_rule_deactivate", "POST"): "302 302 403 403 403 403 403 403",
+    ("milestones:programme_rule_deactivate", "POST"): "302 200 403 403 403 403 403 403",
     ("login", "GET"): "200 200 200 200 200 200 200 200",
     ("login", "POST"): "200 200 200 200 200 200 200 200",
     ("logout", "GET"): "405 405 405 405 405 405 405 405",

@@ -95,6 +95,7 @@ UI = {
         "progress_reports": "进展报告",
         "write": "填写",
         "submit": "提交",
+        "submit_report": "提交报告",
         "report_submitted": "报告已提交。",
         "achievements": "成果",
         "register_achievement": "登记成果",
@@ -168,6 +169,7 @@ UI = {
         "progress_reports": "Progress reports",
         "write": "Write",
         "submit": "Submit",
+        "submit_report": "Submit the report",
         "report_submitted": "Report submitted.",
         "achievements": "Achievements",
         "register_achievement": "Register an achievement",
@@ -729,6 +731,7 @@ def unit_reports_progress_and_an_achievement(walk, data):
         for state in states.all():
             state.select_option("on_time")
         submit(page, page.get_by_role("button", name=ui["submit"], exact=True))
+        confirm(page, ui, ui["submit_report"])
         assert ui["report_submitted"] in told(page)
         assert typed["done"] in page.locator("main").inner_text()
 

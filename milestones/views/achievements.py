@@ -6,11 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pilots.confirm import confirm_page, is_confirmed
 from pilots.files import AttachmentForm
 from pilots.history import history_for_page
 from pilots.models import PilotUnit, User
@@ -176,6 +177,19 @@ def achievement_file_remove(request, pk):
     achievement = _get_achievement(request, achievement_file.achievement_id)
     if not services.can_edit_achievement(request.user, achievement):
         raise PermissionDenied
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Remove the file?"),
+            consequences=_(
+                "The file “%(name)s” is deleted from the achievement; to have it "
+                "back it must be uploaded again."
+            )
+            % {"name": achievement_file.name},
+            action_label=_("Remove the file"),
+            cancel_url=reverse("milestones:achievement_detail", args=[achievement.pk]),
+            danger=True,
+        )
     try:
         services.remove_file(achievement_file=achievement_file)
     except services.AchievementError as refused:

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pilots.confirm import confirm_page, is_confirmed, late_consequence
 from pilots.files import AttachmentForm
 from pilots.history import history_for_page
 from pilots.models import Batch, PilotUnit, User
@@ -187,6 +188,10 @@ def check_edit(request, kind, slug):
     if not form.is_valid():
         context = _edit_context(material, plan, form)
         return render(request, "milestones/checks_edit.html", context, status=400)
+    # Material that may not be submitted now is refused at once, unasked.
+    refused = checks.refusal(material=material, plan=plan)
+    if "submit" in request.POST and not is_confirmed(request) and not refused:
+        return _submit_question(request, material)
     try:
         # A refused submission keeps nothing of the post: the draft saved before
         # stays as it was, and the form below still shows what was typed.
@@ -214,6 +219,33 @@ def check_edit(request, kind, slug):
     if "submit" in request.POST:
         return redirect("milestones:check_detail", kind, slug)
     return redirect("milestones:check_edit", kind, slug)
+
+
+def _submit_question(request, material):
+    """Nothing is saved yet: the question carries what was typed, and offers to
+    keep it as a draft instead. What still blocks the submission is told by the
+    submission itself: it depends on what was typed, which is not saved yet."""
+    _opens, due = checks.window(
+        batch=material.batch, unit=material.unit, kind=material.kind
+    )
+    return confirm_page(
+        request,
+        title=_("Submit the material?"),
+        consequences=[
+            _(
+                "After submitting, the material and its evidence can no longer be "
+                "changed unless the office returns it; the office is told."
+            ),
+            late_consequence(due),
+        ],
+        action_label=_("Submit the material"),
+        cancel_url=reverse(
+            "milestones:check_edit", args=[material.kind, material.unit.slug]
+        ),
+        hidden=request.POST,
+        button_name="submit",
+        draft_label=_("Save as a draft instead"),
+    )
 
 
 @role_required(User.Role.UNIT)
@@ -250,10 +282,23 @@ def check_evidence_remove(request, kind, slug, pk):
     if not checks.can_edit_material(request.user, unit) or material.pk is None:
         raise Http404
     evidence = get_object_or_404(CheckEvidence, material=material, pk=pk)
-    try:
-        checks.remove_evidence(
-            evidence=evidence, plan=progress.approved_plan(batch=batch, unit=unit)
+    plan = progress.approved_plan(batch=batch, unit=unit)
+    # Material that can no longer change is refused at once, without a question.
+    if not is_confirmed(request) and not checks.refusal(material=material, plan=plan):
+        return confirm_page(
+            request,
+            title=_("Remove the evidence file?"),
+            consequences=_(
+                "The file “%(name)s” is deleted from the material; to have it back "
+                "it must be uploaded again."
+            )
+            % {"name": evidence.name},
+            action_label=_("Remove the file"),
+            cancel_url=reverse("milestones:check_edit", args=[kind, slug]),
+            danger=True,
         )
+    try:
+        checks.remove_evidence(evidence=evidence, plan=plan)
     except checks.CheckError as error:
         messages.error(request, str(error))
     else:
@@ -354,6 +399,8 @@ def check_decide(request, pk):
         return review_views.submission_page(
             request, submission, decision_form=form, status=400
         )
+    if not is_confirmed(request):
+        return review_views.decision_question(request, submission, form)
     try:
         checks.decide(
             submission=submission,

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from pilots.confirm import confirm_page, is_confirmed
 from pilots.history import histories_for_list
-from pilots.models import Batch, Extension, User
+from pilots.models import Batch, DeadlineKind, Extension, User
 from pilots.permissions import role_required
 
 from .. import programme
@@ -105,7 +106,31 @@ def programme_extension_edit(request, pk):
 @office_only
 @require_POST
 def programme_extension_remove(request, pk):
-    extension = get_object_or_404(Extension, pk=pk, batch=_current_batch())
+    batch = _current_batch()
+    extension = get_object_or_404(
+        Extension.objects.select_related("unit"), pk=pk, batch=batch
+    )
+    if not is_confirmed(request):
+        # The unit is told at once: ask first, with the dates it will be told.
+        programme_date = getattr(batch, DeadlineKind(extension.kind).value)
+        return confirm_page(
+            request,
+            title=_("Remove the extension?"),
+            consequences=_(
+                "The unit %(unit)s will be told that its extension of "
+                "“%(deadline)s” to %(due)s is cancelled; its due date goes back "
+                "to %(programme_date)s."
+            )
+            % {
+                "unit": extension.unit.label,
+                "deadline": extension.get_kind_display(),
+                "due": extension.due.isoformat(),
+                "programme_date": programme_date.isoformat(),
+            },
+            action_label=_("Remove the extension"),
+            cancel_url=reverse("milestones:programme_extensions"),
+            danger=True,
+        )
     programme.remove_extension(extension=extension)
     messages.success(request, _("The extension was removed."))
     return redirect("milestones:programme_extensions")
@@ -162,6 +187,21 @@ def programme_rule_edit(request, pk):
 @require_POST
 def programme_rule_deactivate(request, pk):
     rule = get_object_or_404(ReminderRule, pk=pk)
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Deactivate the reminder rule?"),
+            # The subject is template text ({{ unit }} …): named by what it is.
+            consequences=_(
+                "From now on nobody is sent the reminder of “%(deadline)s” "
+                "(%(when)s); the rule stays in the list and can be made active "
+                "again by editing it."
+            )
+            % {"deadline": rule.get_kind_display(), "when": _when(rule.days_before)},
+            action_label=_("Deactivate the rule"),
+            cancel_url=reverse("milestones:programme_rules"),
+            danger=True,
+        )
     programme.deactivate_rule(rule=rule)
     messages.success(request, _("The reminder rule was deactivated."))
     return redirect("milestones:programme_rules")

@@ -3,10 +3,11 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pilots.confirm import confirm_page, is_confirmed, late_consequence
 from pilots.history import history_for_page
 from pilots.models import Batch, PilotUnit, User
 from pilots.permissions import (
@@ -159,6 +160,8 @@ def progress_report(request, slug, period):
         form.add_error(None, _("The form names a task or plan item of another unit."))
         return render(request, "milestones/progress_report.html", context, status=400)
     if form.is_valid():
+        if submitting and not is_confirmed(request):
+            return _submit_question(request, unit, period)
         try:
             report = progress.save_report(
                 batch=batch,
@@ -179,6 +182,27 @@ def progress_report(request, slug, period):
             )
             return redirect("milestones:progress_report", unit.slug, period.key)
     return render(request, "milestones/progress_report.html", context, status=400)
+
+
+def _submit_question(request, unit, period):
+    """Nothing is saved yet: the question carries what was typed, and offers to
+    keep it as a draft instead."""
+    return confirm_page(
+        request,
+        title=_("Submit the report?"),
+        consequences=[
+            _(
+                "After submitting, the report can no longer be changed; the office "
+                "and the departments supervising the unit's tasks are told."
+            ),
+            late_consequence(period.due),
+        ],
+        action_label=_("Submit the report"),
+        cancel_url=reverse("milestones:progress_report", args=[unit.slug, period.key]),
+        hidden=request.POST,
+        button_name="submit",
+        draft_label=_("Save as a draft instead"),
+    )
 
 
 def _report_read(request, context):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pilots.confirm import confirm_page, is_confirmed
 from pilots.models import Batch, User
 
 from .. import calendar
@@ -57,6 +58,20 @@ def calendar_settings(request):
 @require_POST
 def calendar_regenerate(request):
     had_one = CalendarToken.objects.filter(user=request.user).exists()
+    # Making the first address loses nothing; replacing one cannot be undone.
+    if had_one and not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Make a new calendar address?"),
+            consequences=_(
+                "The old address stops working at once: calendar applications "
+                "subscribed to it no longer update until they are given the new "
+                "one."
+            ),
+            action_label=_("Make a new address"),
+            cancel_url=reverse("milestones:calendar_settings"),
+            danger=True,
+        )
     calendar.regenerate_token(user=request.user)
     messages.success(
         request,

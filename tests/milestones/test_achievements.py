@@ -180,7 +180,9 @@ def test_unit_adds_and_removes_file(client, unit_user, zhejiang):
     stored = AchievementFile.objects.get()
     path = stored.file.path
     response = client.post(
-        reverse("milestones:achievement_file_remove", args=[stored.pk]), follow=True
+        reverse("milestones:achievement_file_remove", args=[stored.pk]),
+        {"confirmed": "1"},
+        follow=True,
     )
     assert AchievementFile.objects.count() == 0
     assert "已删除。" in response.content.decode()

@@ -184,7 +184,7 @@ def test_file_add_and_remove_access(client, request, persona, expected, draft):
     response = client.post(add, {"file": SimpleUploadedFile("b.pdf", PDF)})
     _expect(response, expected, add)
     remove = reverse("milestones:achievement_file_remove", args=[stored.pk])
-    _expect(client.post(remove), expected, remove)
+    _expect(client.post(remove, {"confirmed": "1"}), expected, remove)
     remaining = AchievementFile.objects.filter(pk=stored.pk).exists()
     assert remaining == (expected != 302)
 

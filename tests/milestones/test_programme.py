@@ -255,7 +255,11 @@ def test_office_changes_and_removes_an_extension(
         "acceptance_due",
         datetime.date(2022, 2, 28),
     )
-    client.post(reverse("milestones:programme_extension_remove", args=[extension.pk]))
+    remove = reverse("milestones:programme_extension_remove", args=[extension.pk])
+    # Asked first: the unit is told at once (tests/milestones/test_confirm.py).
+    assert client.post(remove).status_code == 200
+    assert Extension.objects.count() == 1
+    client.post(remove, {"confirmed": "1"})
     assert Extension.objects.count() == 0
     assert due_date(batch=batch, unit=zhejiang, kind=DeadlineKind.ACCEPTANCE) == (
         datetime.date(2021, 12, 31)
@@ -397,7 +401,8 @@ def test_duplicate_rule_is_refused(client, office_user):
 def test_deactivated_rule_sends_nothing(client, office_user, unit_user):
     rule = ReminderRule.objects.get(kind=ReminderKind.PLAN, days_before=7)
     client_for(client, office_user).post(
-        reverse("milestones:programme_rule_deactivate", args=[rule.pk])
+        reverse("milestones:programme_rule_deactivate", args=[rule.pk]),
+        {"confirmed": "1"},
     )
     rule.refresh_from_db()
     assert not rule.active
