@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pilots.confirm import confirm_page, is_confirmed
 from pilots.history import history_for_page
 from pilots.models import User
 from pilots.permissions import role_required
@@ -90,12 +91,42 @@ def _edit(request, post):
 @require_POST
 def news_image_remove(request, pk, image_pk):
     image = get_object_or_404(NewsImage, pk=image_pk, post_id=pk)
+    if not is_confirmed(request):
+        return _image_remove_question(request, image)
     news.remove_image(image=image)
     messages.success(
         request,
         _("The image is removed. Images are numbered in order: check the markers."),
     )
     return redirect("column:news_edit", pk=pk)
+
+
+def _image_remove_question(request, image):
+    # Images are numbered in upload order (news.render_body), as on the edit page.
+    number = NewsImage.objects.filter(post_id=image.post_id, pk__lte=image.pk).count()
+    consequences = [
+        _("Image %(number)s (“%(alt)s”) and its file are deleted.")
+        % {"number": number, "alt": image.alt}
+    ]
+    if NewsImage.objects.filter(post_id=image.post_id, pk__gt=image.pk).exists():
+        consequences.append(
+            _(
+                "The images after it move up by one: the marker [image %(number)s] "
+                "then shows what is now image %(later)s. Check the markers in the "
+                "text."
+            )
+            % {"number": number, "later": number + 1}
+        )
+    if news.state(image.post) == news.PUBLISHED:
+        consequences.append(_("The post is published: the public sees this at once."))
+    return confirm_page(
+        request,
+        title=_("Remove the image?"),
+        consequences=consequences,
+        action_label=_("Remove the image"),
+        cancel_url=reverse("column:news_edit", args=[image.post_id]),
+        danger=True,
+    )
 
 
 @office_only

@@ -278,18 +278,41 @@ def test_office_removes_an_image_and_its_file(
 ):
     first, second = add_png(post, alt="第一张"), add_png(post, alt="第二张")
     storage, name = first.image.storage, first.image.name
+    url = reverse("column:news_image_remove", args=[post.pk, first.pk])
     client_for(client, office_user)
 
+    # Asked first, on a page of its own: what goes, and what it does to the text.
+    asked = client.post(url)
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "图片1（“第一张”）及其文件将被删除。" in page
+    assert "标记 [图片1] 届时显示的是现在的图片2" in page
+    assert "公众" not in page  # a draft
+    assert list(post.images.all()) == [first, second]
+
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("column:news_image_remove", args=[post.pk, first.pk])
-        )
+        response = client.post(url, {"confirmed": "1"})
 
     assert response.status_code == 302
     assert list(post.images.all()) == [second]
     assert not storage.exists(name)
     page = client.get(reverse("column:news_edit", args=[post.pk])).content.decode()
     assert "<code>[图片1]</code> / <code>[image 1]</code> · 第二张" in page
+
+
+def test_removing_the_last_image_of_a_published_post(client, office_user):
+    post = make_post(office_user, state="published", slug="published-images")
+    add_png(post, alt="第一张")
+    last = add_png(post, alt="第二张")
+    page = (
+        client_for(client, office_user)
+        .post(reverse("column:news_image_remove", args=[post.pk, last.pk]))
+        .content.decode()
+    )
+    assert "图片2（“第二张”）及其文件将被删除。" in page
+    assert "届时显示" not in page  # no image after it
+    assert "该稿件已发布，公众会立即看到这一变化。" in page
+    assert post.images.count() == 2
 
 
 @pytest.mark.parametrize(
