@@ -334,7 +334,7 @@ def test_the_navbar_shortcuts_of_a_unit_outside_lead_to_the_same_answer(
     for name in ("plans:mine", "milestones:progress_overview"):
         response = client.get(reverse(name), follow=True)
         assert response.status_code == 404
-        assert "不在当前批次中" in response.content.decode()
+        assert "不在当前批次" in response.content.decode()
     home = client.get(reverse("milestones:unit_home")).content.decode()
     assert "福建省水利厅未参加门户当前运行的" in home
     assert reverse("plans:detail", args=["fujian"]) not in home
