@@ -154,7 +154,12 @@ def test_plan_cycle_from_draft_to_approval_through_the_web(
     submission = round_.submissions.get()
     meeting_skipped(plan, office_user, quorum_reason="本轮不请专家评分")
     decide = reverse("reviews:submission_decide", args=[submission.pk])
-    data = {"expected": Status.UNDER_REVIEW, "outcome": "approve", "opinion": "同意。"}
+    data = {
+        "expected": Status.UNDER_REVIEW,
+        "outcome": "approve",
+        "opinion": "同意。",
+        "confirmed": "1",  # past the question the decision asks first
+    }
     # The technical comment is still open: no approval until the office resolves it.
     response = client.post(decide, data)
     assert response.status_code == 409
