@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from milestones import reminders
@@ -272,3 +273,56 @@ def test_mid_term_material_is_reminded_only_to_units_whose_plan_is_approved(
     notices = Notification.objects.filter(kind=f"reminder.{DeadlineKind.MIDTERM}")
     assert [n.recipient.username for n in notices] == ["zhejiang-member"]
     assert "中期检查材料将于2021-06-30截止（还有7天）" in notices.get().title
+
+
+def test_a_timeline_change_gets_reminders_for_the_new_date_once(
+    client, unit_user, other_unit_user, office_user
+):
+    # Due 2020-04-15: the one-day reminders on the 14th. The office then moves
+    # the programme's date to the 18th: the members are told once, and the new
+    # date gets its own reminders (three days and one day before it), once each;
+    # the old date none more.
+    with time_machine.travel(at(14), tick=False):
+        reminders.send_due_reminders()
+    assert _recipients() == ["fujian-member", "zhejiang-member"]
+    batch = Batch.objects.get(slug="2020")
+    dates = {
+        name: getattr(batch, name).isoformat() if getattr(batch, name) else ""
+        for name in (
+            "launch_date",
+            "plan_due",
+            "implementation_start",
+            "implementation_end",
+            "midterm_start",
+            "midterm_end",
+            "acceptance_due",
+            "promotion_from",
+        )
+    }
+    client.force_login(office_user)
+    with time_machine.travel(at(14, 10), tick=False):
+        client.post(
+            reverse("milestones:programme_timeline"),
+            {**dates, "plan_due": "2020-04-18"},
+        )
+    moved = Notification.objects.filter(kind="deadline_moved")
+    assert sorted(n.recipient.username for n in moved) == [
+        "fujian-member",
+        "zhejiang-member",
+    ]
+    Notification.objects.all().delete()
+    # The 15th is three days before the new date; the 16th would have been the
+    # old date's first overdue day: nothing then.
+    with time_machine.travel(at(15), tick=False):
+        reminders.send_due_reminders()
+    assert _recipients() == ["fujian-member", "zhejiang-member"]
+    Notification.objects.all().delete()
+    with time_machine.travel(at(16), tick=False):
+        reminders.send_due_reminders()
+    assert _recipients() == []
+    with time_machine.travel(at(17), tick=False):
+        reminders.send_due_reminders()
+        reminders.send_due_reminders()
+    assert _recipients() == ["fujian-member", "zhejiang-member"]
+    sent = SentReminder.objects.filter(user=unit_user).order_by("due", "-days_before")
+    assert [(r.due.day, r.days_before) for r in sent] == [(15, 1), (18, 3), (18, 1)]
