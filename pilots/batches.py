@@ -59,7 +59,8 @@ def save_batch(*, batch, units, tasks):
     cannot take part without its unit."""
     batch.save()
     batch.units.set(units)
-    batch.tasks.set([task for task in tasks if task.unit_id in {u.pk for u in units}])
+    unit_ids = {unit.pk for unit in units}
+    batch.tasks.set([task for task in tasks if task.unit_id in unit_ids])
     return batch
 
 
