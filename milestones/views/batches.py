@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from pilots import batches
 from pilots.models import Batch, User
@@ -103,7 +103,8 @@ def batch_copy(request, slug):
 
 
 def _unit_names(units):
-    return "、".join(unit.label for unit in units)
+    # Chinese lists names with 、, English with a comma.
+    return pgettext("between names in a list", ", ").join(unit.label for unit in units)
 
 
 @office_only

@@ -227,6 +227,20 @@ def test_making_a_batch_current_switches_in_one_step_and_says_what_changed(
     assert Batch.objects.filter(is_current=True).count() == 1
 
 
+def test_the_switch_message_lists_names_the_way_english_does(client, office_user):
+    _second(units=("zhejiang", "fujian"))
+    client_for(client, office_user)
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("milestones:batch_make_current", args=["second"]), follow=True
+    )
+    (message,) = _messages(response)
+    assert "9 units are no longer in the current batch: " in message
+    assert "、" not in message
+    left = message.split(": ", 1)[1]
+    assert left.count(", ") == 8
+
+
 def test_a_switch_that_fails_halfway_leaves_the_previous_batch_current(db, monkeypatch):
     second = _second()
     real_update = QuerySet.update
