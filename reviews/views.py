@@ -725,6 +725,51 @@ def _refused(user, unit, steps, key, *, skipping=False):
     return workflow.refusal(steps, key, skipping=skipping), 409
 
 
+def _stage_question(request, unit, posted, forms, skips):
+    """The question before a step is recorded: a record stays as it is written.
+    None once confirmed, or for a post that is refused anyway (take_step says
+    why, and the question is never asked of those it refuses)."""
+    if is_confirmed(request):
+        return None
+    skipping = posted.startswith("skip-")
+    key = posted.removeprefix("skip-")
+    form = (skips if skipping else forms).get(key)
+    if form is None or not form.is_valid():
+        return None
+    names = {"stage": Stage(key).label, "unit": unit.label}
+    if skipping:
+        title = _("Skip “%(stage)s” for %(unit)s?") % names
+        what = _("“%(stage)s” is recorded as skipped, with your reason.") % names
+        action = _("Skip the stage")
+    else:
+        outcome = form.cleaned_data.get("outcome") or StageRecord.Outcome.CONCLUDED
+        title = _("Record “%(stage)s” for %(unit)s?") % names
+        what = _("“%(stage)s” is recorded with the outcome “%(outcome)s”.") % {
+            **names,
+            "outcome": StageRecord.Outcome(outcome).label,
+        }
+        action = _("Record the step")
+    returned = (
+        key == Stage.PRELIMINARY
+        and form.cleaned_data.get("outcome") == StageRecord.Outcome.RETURN
+    )
+    return confirm_page(
+        request,
+        title=title,
+        consequences=[
+            what,
+            _("A recorded step cannot be changed or taken back afterwards."),
+            _("The submission goes back to the unit, which is told at once.")
+            if returned
+            else None,
+        ],
+        action_label=action,
+        cancel_url=request.path,
+        hidden=request.POST,
+        danger=returned or skipping,
+    )
+
+
 def stages_page(request, *, unit, steps, records, reviews, take, context):
     """The stages page of a plan or of check material: where it stands step by
     step (reviews/workflow.py) and, for those who may take one, the forms of the
@@ -737,6 +782,9 @@ def stages_page(request, *, unit, steps, records, reviews, take, context):
     # A post without a step (or with an empty one) is refused like an unknown step,
     # never answered as if it were a visit.
     if request.method == "POST":
+        question = _stage_question(request, unit, posted, forms, skips)
+        if question is not None:
+            return question
         refused = take(posted, forms, skips)
         if refused is None:
             messages.success(request, _("The stage was recorded."))

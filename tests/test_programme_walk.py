@@ -70,6 +70,8 @@ UI = {
         "returned": "退回修改",
         "approved": "已通过",
         "record": "记录",
+        "record_step": "确认记录",
+        "skip_stage": "确认跳过",
         "stage_recorded": "评审环节已记录。",
         "skip_pre_review": "跳过预审",
         "skip_meeting": "跳过会审",
@@ -142,6 +144,8 @@ UI = {
         "returned": "Returned for revision",
         "approved": "Approved",
         "record": "Record",
+        "record_step": "Record the step",
+        "skip_stage": "Skip the stage",
         "stage_recorded": "The stage was recorded.",
         "skip_pre_review": "Skip the pre-review",
         "skip_meeting": "Skip the joint meeting",
@@ -490,6 +494,7 @@ def record_stage(page, ui, heading, fields):
         page,
         section(page, heading).get_by_role("button", name=ui["record"], exact=True),
     )
+    confirm(page, ui, ui["record_step"])
     assert ui["stage_recorded"] in told(page)
 
 
@@ -641,6 +646,7 @@ def office_approves_the_second_version(walk, data):
         )
         office.locator("#skip-pre_review-reason").fill(typed["skip_pre_review"])
         submit(office, office.get_by_role("button", name=ui["skip_pre_review"]))
+        confirm(office, ui, ui["skip_stage"])
         assert ui["stage_recorded"] in told(office)
 
     with walk.step("v2: the office puts it before the round", "office"):
@@ -664,6 +670,7 @@ def office_approves_the_second_version(walk, data):
         office.locator("#skip-meeting-reason").fill(typed["skip_meeting"])
         office.locator("#skip-meeting-quorum_reason").fill(typed["waive"])
         submit(office, office.get_by_role("button", name=ui["skip_meeting"]))
+        confirm(office, ui, ui["skip_stage"])
         assert ui["stage_recorded"] in told(office)
         submit(office, office.get_by_role("link", name=ui["review_link"]))
         office.locator("#id_outcome").select_option("approve")

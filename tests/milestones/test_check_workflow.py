@@ -114,13 +114,20 @@ def test_the_preliminary_check_returns_the_material_and_a_resubmission_starts_ag
     client, submission, zhejiang, unit_user, office_user
 ):
     client_for(client, office_user)
-    page = client.post(STAGES, {"stage": "preliminary", "outcome": "return"})
+    page = client.post(
+        STAGES, {"confirmed": "1", "stage": "preliminary", "outcome": "return"}
+    )
     assert page.status_code == 400  # saying what is missing is required
     assert "请说明缺少的内容。" in page.content.decode()
 
     response = client.post(
         STAGES,
-        {"stage": "preliminary", "outcome": "return", "comments": "缺少佐证材料。"},
+        {
+            "confirmed": "1",
+            "stage": "preliminary",
+            "outcome": "return",
+            "comments": "缺少佐证材料。",
+        },
     )
 
     assert response.status_code == 302
@@ -159,7 +166,12 @@ def test_the_department_takes_the_pre_review_of_its_units_material(
 
     response = client.post(
         STAGES,
-        {"stage": "pre_review", "outcome": "recommend", "comments": "进展属实。"},
+        {
+            "confirmed": "1",
+            "stage": "pre_review",
+            "outcome": "recommend",
+            "comments": "进展属实。",
+        },
     )
 
     assert response.status_code == 302

@@ -82,10 +82,13 @@ def test_midterm_submission_scored_and_decided_through_the_review_mechanism(
     )
     assert "专家评审在初审通过、预审完成或跳过之后开始。" in refused.content.decode()
     assert not Assignment.objects.filter(submission=submission).exists()
-    response = client.post(stages, {"stage": "preliminary", "outcome": "pass"})
+    response = client.post(
+        stages, {"confirmed": "1", "stage": "preliminary", "outcome": "pass"}
+    )
     assert response.status_code == 302
     response = client.post(
-        stages, {"stage": "skip-pre_review", "reason": "部门未组织预审"}
+        stages,
+        {"confirmed": "1", "stage": "skip-pre_review", "reason": "部门未组织预审"},
     )
     assert response.status_code == 302
     client.post(
@@ -117,6 +120,7 @@ def test_midterm_submission_scored_and_decided_through_the_review_mechanism(
     response = client.post(
         stages,
         {
+            "confirmed": "1",
             "stage": "meeting",
             "meeting_date": "2021-03-01",
             "experts_present": [expert_user.pk],

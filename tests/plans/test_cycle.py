@@ -123,7 +123,12 @@ def test_plan_cycle_from_draft_to_approval_through_the_web(
     # 初审 returns the plan with what is missing.
     response = client.post(
         reverse("reviews:stages", args=["zhejiang"]),
-        {"stage": "preliminary", "outcome": "return", "comments": "请修改技术方案。"},
+        {
+            "confirmed": "1",
+            "stage": "preliminary",
+            "outcome": "return",
+            "comments": "请修改技术方案。",
+        },
     )
     assert response.status_code == 302
     plan.refresh_from_db()

@@ -88,7 +88,7 @@ def test_plan_review_steps_are_refused_to_the_unit(client, draft, unit_user):
     client_for(client, unit_user)
     response = client.post(
         reverse("reviews:stages", args=["zhejiang"]),
-        {"stage": "preliminary", "outcome": "pass"},
+        {"confirmed": "1", "stage": "preliminary", "outcome": "pass"},
     )
     assert response.status_code == 403
 
@@ -99,7 +99,9 @@ def test_the_stages_page_of_a_draft_offers_no_step(client, draft, office_user):
     response = client.get(url)
     assert response.status_code == 200
     assert response.context["forms"] == {}
-    response = client.post(url, {"stage": "preliminary", "outcome": "pass"})
+    response = client.post(
+        url, {"confirmed": "1", "stage": "preliminary", "outcome": "pass"}
+    )
     assert response.status_code == 409
     assert "尚未提交任何评审材料。" in response.content.decode()
 

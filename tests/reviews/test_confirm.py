@@ -7,7 +7,14 @@ import pytest
 
 from plans.models import Plan, Status
 from reviews import services
-from reviews.models import Assignment, ConflictDeclaration, Decision, ScoreSheet
+from reviews.models import (
+    Assignment,
+    ConflictDeclaration,
+    Decision,
+    ScoreSheet,
+    Stage,
+    StageRecord,
+)
 from tests.conftest import client_for
 from tests.reviews.builders import expert, meeting_skipped, plan_round, submitted_plan
 
@@ -141,3 +148,69 @@ def test_the_decision_question_is_refused_to_others(client, scoring, unit_user):
     assert client_for(client, unit_user).post(url, data).status_code == 403
     assert client_for(client, scoring["expert"]).post(url, data).status_code == 403
     assert not Decision.objects.exists()
+
+
+# ------------------------------------------------------------------ the stages page
+
+STAGES = "/reviews/stages/zhejiang/"
+
+
+def test_a_preliminary_return_is_asked_first_and_keeps_the_comments(
+    client, office_user, unit_user, zhejiang
+):
+    plan = submitted_plan(zhejiang, unit_user)
+    data = {"stage": "preliminary", "outcome": "return", "comments": "缺少数据需求附表"}
+    client = client_for(client, office_user)
+
+    page = _page(client.post(STAGES, data))
+
+    assert f"为{zhejiang.name}记录“初审”？" in page
+    assert "“初审”将记录为“退回单位”。" in page
+    assert "评审环节记录后不能修改或撤回。" in page
+    assert "材料将退回该单位，并立即通知该单位。" in page
+    assert '<input type="hidden" name="comments" value="缺少数据需求附表">' in page
+    assert not StageRecord.objects.exists()
+    assert Plan.objects.get(pk=plan.pk).status == Status.SUBMITTED
+
+    assert client.post(STAGES, {**data, **CONFIRMED}).status_code == 302
+    assert StageRecord.objects.get().comments == "缺少数据需求附表"
+    assert Plan.objects.get(pk=plan.pk).status == Status.RETURNED
+
+
+def test_skipping_a_stage_is_asked_first(client, office_user, unit_user, zhejiang):
+    submitted_plan(zhejiang, unit_user)
+    client = client_for(client, office_user)
+    client.post(STAGES, {"stage": "preliminary", "outcome": "pass", **CONFIRMED})
+    data = {"stage": "skip-pre_review", "reason": "司局已当面指导"}
+
+    page = _page(client.post(STAGES, data))
+
+    assert f"跳过{zhejiang.name}的“预审”？" in page
+    assert "“预审”将记录为跳过，并附上您填写的理由。" in page
+    assert "材料将退回该单位" not in page
+    assert StageRecord.objects.count() == 1
+
+    assert client.post(STAGES, {**data, **CONFIRMED}).status_code == 302
+    assert StageRecord.objects.get(stage=Stage.PRE_REVIEW).comments == "司局已当面指导"
+
+
+def test_a_stage_form_with_errors_is_shown_again_not_asked(
+    client, office_user, unit_user, zhejiang
+):
+    submitted_plan(zhejiang, unit_user)
+    client = client_for(client, office_user)
+    client.post(STAGES, {"stage": "preliminary", "outcome": "pass", **CONFIRMED})
+    response = client.post(STAGES, {"stage": "skip-pre_review", "reason": " "})
+    assert response.status_code == 400
+    assert WHAT_WILL_HAPPEN not in response.content.decode()
+
+
+def test_the_stage_question_is_refused_to_others(
+    client, office_user, unit_user, department_user, zhejiang
+):
+    submitted_plan(zhejiang, unit_user)
+    data = {"stage": "preliminary", "outcome": "pass"}
+    assert client_for(client, unit_user).post(STAGES, data).status_code == 403
+    # 初审 is the office's: the supervising department may take 预审 only.
+    assert client_for(client, department_user).post(STAGES, data).status_code == 403
+    assert not StageRecord.objects.exists()

@@ -201,11 +201,16 @@ def _address(name, world, request):
         "stages": (stages, {}),
         "stages-meeting": (
             stages,
-            {"stage": "skip-meeting", "reason": "书面评审意见一致"},
+            {"confirmed": "1", "stage": "skip-meeting", "reason": "书面评审意见一致"},
         ),
         "stages-pre-review": (
             stages,
-            {"stage": "pre_review", "outcome": "recommend", "comments": "同意"},
+            {
+                "confirmed": "1",
+                "stage": "pre_review",
+                "outcome": "recommend",
+                "comments": "同意",
+            },
         ),
         "unit-reviewers": (reverse("reviews:unit_reviewers", args=["zhejiang"]), {}),
         "check-stages": (

@@ -40,7 +40,12 @@ def test_plan_review_round_whole_cycle(
     login(client, office_user)
     response = client.post(
         "/reviews/stages/zhejiang/",
-        {"stage": "preliminary", "outcome": "return", "comments": "缺少数据需求附表"},
+        {
+            "confirmed": "1",
+            "stage": "preliminary",
+            "outcome": "return",
+            "comments": "缺少数据需求附表",
+        },
     )
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -59,7 +64,8 @@ def test_plan_review_round_whole_cycle(
     # 初审 passes: the plan is under review.
     login(client, office_user)
     client.post(
-        "/reviews/stages/zhejiang/", {"stage": "preliminary", "outcome": "pass"}
+        "/reviews/stages/zhejiang/",
+        {"confirmed": "1", "stage": "preliminary", "outcome": "pass"},
     )
     plan.refresh_from_db()
     assert plan.status == Status.UNDER_REVIEW
@@ -68,7 +74,12 @@ def test_plan_review_round_whole_cycle(
     login(client, department_user)
     response = client.post(
         "/reviews/stages/zhejiang/",
-        {"stage": "pre_review", "outcome": "recommend", "comments": "建议加强数据共享"},
+        {
+            "confirmed": "1",
+            "stage": "pre_review",
+            "outcome": "recommend",
+            "comments": "建议加强数据共享",
+        },
     )
     assert response.status_code == 302
     assert list(
@@ -203,6 +214,7 @@ def test_plan_review_round_whole_cycle(
     response = client.post(
         "/reviews/stages/zhejiang/",
         {
+            "confirmed": "1",
             "stage": "meeting",
             "meeting_date": today.isoformat(),
             "experts_present": [e.pk for e in experts],

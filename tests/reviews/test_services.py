@@ -181,7 +181,12 @@ def test_pre_review_refused_to_a_department_not_supervising(
     client.force_login(outsider)
     response = client.post(
         "/reviews/stages/zhejiang/",
-        {"stage": "pre_review", "outcome": "recommend", "comments": "x"},
+        {
+            "confirmed": "1",
+            "stage": "pre_review",
+            "outcome": "recommend",
+            "comments": "x",
+        },
     )
     assert response.status_code == 404
 

@@ -81,7 +81,12 @@ def test_each_step_is_possible_only_after_the_one_before(
     # 会审 before anything: refused, with the reason, nothing recorded.
     response = client.post(
         STAGES,
-        {"stage": "meeting", "meeting_date": "2020-05-20", "comments": "结论"},
+        {
+            "confirmed": "1",
+            "stage": "meeting",
+            "meeting_date": "2020-05-20",
+            "comments": "结论",
+        },
     )
     assert response.status_code == 409
     assert "会审应在专家评审之后进行，专家评审尚未完成。" in [
@@ -89,19 +94,33 @@ def test_each_step_is_possible_only_after_the_one_before(
     ]
     client_for(client, department_user)
     response = client.post(
-        STAGES, {"stage": "pre_review", "outcome": "recommend", "comments": "好"}
+        STAGES,
+        {
+            "confirmed": "1",
+            "stage": "pre_review",
+            "outcome": "recommend",
+            "comments": "好",
+        },
     )
     assert response.status_code == 409
     assert StageRecord.objects.count() == 0
 
     client_for(client, office_user)
     assert (
-        client.post(STAGES, {"stage": "preliminary", "outcome": "pass"}).status_code
+        client.post(
+            STAGES, {"confirmed": "1", "stage": "preliminary", "outcome": "pass"}
+        ).status_code
         == 302
     )
     client_for(client, department_user)
     response = client.post(
-        STAGES, {"stage": "pre_review", "outcome": "recommend", "comments": "好"}
+        STAGES,
+        {
+            "confirmed": "1",
+            "stage": "pre_review",
+            "outcome": "recommend",
+            "comments": "好",
+        },
     )
     assert response.status_code == 302
     assert _steps(plan) == {
@@ -149,12 +168,19 @@ def test_the_office_skips_the_pre_review_only_with_a_reason(
 ):
     plan = submitted_plan(zhejiang, unit_user)
     client_for(client, office_user)
-    client.post(STAGES, {"stage": "preliminary", "outcome": "pass"})
-    response = client.post(STAGES, {"stage": "skip-pre_review", "reason": " "})
+    client.post(STAGES, {"confirmed": "1", "stage": "preliminary", "outcome": "pass"})
+    response = client.post(
+        STAGES, {"confirmed": "1", "stage": "skip-pre_review", "reason": " "}
+    )
     assert response.status_code == 400
     assert _steps(plan)[Stage.PRE_REVIEW] is False
     response = client.post(
-        STAGES, {"stage": "skip-pre_review", "reason": "司局已在调研中当面指导"}
+        STAGES,
+        {
+            "confirmed": "1",
+            "stage": "skip-pre_review",
+            "reason": "司局已在调研中当面指导",
+        },
     )
     assert response.status_code == 302
     record = StageRecord.objects.get(stage=Stage.PRE_REVIEW)
@@ -164,7 +190,10 @@ def test_the_office_skips_the_pre_review_only_with_a_reason(
     # A department may not skip; the expert review can never be skipped.
     client_for(client, department_user)
     assert (
-        client.post(STAGES, {"stage": "skip-meeting", "reason": "x"}).status_code == 403
+        client.post(
+            STAGES, {"confirmed": "1", "stage": "skip-meeting", "reason": "x"}
+        ).status_code
+        == 403
     )
     with pytest.raises(services.ReviewError, match="专家评审不能跳过"):
         services.skip_stage(
@@ -220,12 +249,15 @@ def test_the_office_skips_the_meeting_below_the_quorum_on_the_page_with_reasons(
     client_for(client, office_user)
     page = client.get(STAGES)
     assert "skip-meeting-quorum_reason" in page.content.decode()
-    response = client.post(STAGES, {"stage": "skip-meeting", "reason": "不再会审"})
+    response = client.post(
+        STAGES, {"confirmed": "1", "stage": "skip-meeting", "reason": "不再会审"}
+    )
     assert response.status_code == 409
     assert _steps(plan)[Stage.MEETING] is False
     response = client.post(
         STAGES,
         {
+            "confirmed": "1",
             "stage": "skip-meeting",
             "reason": "不再会审",
             "quorum_reason": "一位专家病休",
@@ -450,7 +482,7 @@ def test_the_stages_page_is_styled_with_unique_ids(
 ):
     submitted_plan(zhejiang, unit_user)
     client_for(client, office_user)
-    client.post(STAGES, {"stage": "preliminary", "outcome": "pass"})
+    client.post(STAGES, {"confirmed": "1", "stage": "preliminary", "outcome": "pass"})
     page = client.get(STAGES).content.decode()
     # The pre-review form and its skip form: the same field names, own ids.
     tree = html5lib.parse(page, namespaceHTMLElements=False)
