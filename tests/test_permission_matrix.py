@@ -721,6 +721,9 @@ MATRIX = {
     ("password_reset_complete", "POST"): "405 405 405 405 405 405 405 405",
     ("set_language", "GET"): "302 302 302 302 302 302 302 302",
     ("set_language", "POST"): "302 302 302 302 302 302 302 302",
+    # For a load balancer: open to all, GET only (tests/test_health.py).
+    ("healthz", "GET"): "200 200 200 200 200 200 200 200",
+    ("healthz", "POST"): "405 405 405 405 405 405 405 405",
 }
 
 
