@@ -3,11 +3,17 @@
 One row per schedule item, grouped under a header row per task; a tick per month
 across the programme window; a bar from an item's start to its end (inclusive).
 Every piece of user text is XML-escaped here, so the result is safe to inline.
+The PDF and the web pages draw with `gantt_svg`; a page passes its title and
+text alternative in the reader's language (`page_gantt`), the PDF its Chinese.
 """
 
 import datetime
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
+
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 FONT = "Noto Sans CJK SC"
 
@@ -74,11 +80,17 @@ def gantt_svg(
     chart_width=480,
     row_height=16,
     label_chars=14,
+    title="进度计划横道图",
+    description="",
+    chart_id="gantt",
+    year_format="%(year)d年",
 ):
     """The SVG (a string) of `rows` (GanttRow-like objects) over the window.
 
     Rows keep their order inside a task; tasks appear in the order of their first
-    row. Bars are clipped to the window.
+    row. Bars are clipped to the window. The SVG is an image named by its `title`
+    and `description` (role="img", aria-labelledby): ids start with `chart_id`,
+    unique on the page. A year label is `year_format % {"year": …}`.
     """
     if window_end < window_start:
         raise ValueError("the window ends before it starts")
@@ -91,11 +103,20 @@ def gantt_svg(
     line_count = sum(1 + len(items) for items in groups.values())
     height = header + line_count * row_height + 4
     width = label_width + chart_width + 6
+    labelled_by = f"{chart_id}-title"
+    if description:
+        labelled_by += f" {chart_id}-desc"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="gantt" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'font-family="{FONT}" font-size="8">'
+        f'font-family="{FONT}" font-size="8" role="img" '
+        f"aria-labelledby={quoteattr(labelled_by)}>",
+        f"<title id={quoteattr(chart_id + '-title')}>{escape(title)}</title>",
     ]
+    if description:
+        out.append(
+            f"<desc id={quoteattr(chart_id + '-desc')}>{escape(description)}</desc>"
+        )
 
     # Month ticks: a line at each month start, a label in the month's middle.
     out.append('<g class="months">')
@@ -110,7 +131,8 @@ def gantt_svg(
         )
         if month.month == 1 or start == window_start:
             out.append(
-                f'<text class="year" x="{_num(x + 1)}" y="9">{month.year}年</text>'
+                f'<text class="year" x="{_num(x + 1)}" y="9">'
+                f"{escape(year_format % {'year': month.year})}</text>"
             )
         out.append(
             f'<text class="month" x="{_num(middle)}" y="{header - 3}" '
@@ -146,3 +168,31 @@ def gantt_svg(
             y += row_height
     out.append("</svg>")
     return "".join(out)
+
+
+def page_gantt(rows, window_start, window_end, *, chart_id="gantt"):
+    """The Gantt chart of a web page ("" without rows), safe to inline: its title
+    and text alternative in the reader's language. The page shows the schedule
+    table beside it, which the text alternative points to."""
+    rows = list(rows)
+    if not rows:
+        return ""
+    title = _("Gantt chart of the schedule, %(start)s to %(end)s") % {
+        "start": window_start.isoformat(),
+        "end": window_end.isoformat(),
+    }
+    description = _(
+        "Work items: %(items)d; tasks: %(tasks)d. "
+        "The schedule table beside the chart gives every item's dates."
+    ) % {"items": len(rows), "tasks": len({row.task for row in rows})}
+    svg = gantt_svg(
+        rows,
+        window_start,
+        window_end,
+        title=title,
+        description=description,
+        chart_id=chart_id,
+        year_format=pgettext("a year on a chart's time axis", "%(year)d"),
+    )
+    # gantt_svg escapes every piece of user text itself.
+    return mark_safe(svg)  # noqa: S308

@@ -186,18 +186,24 @@ def _cn_month(day):
     return f"{day.year}年{day.month}月" if day else ""
 
 
-def schedule_chart(document):
-    """The schedule items grouped by task (in the tasks' order) then by date, and
-    their Gantt chart as SVG ("" without items). The PDF and the experts' reading
-    page both draw the chart from this."""
+def ordered_schedule(document):
+    """The schedule items grouped by task (in the tasks' order) then by date: the
+    rows of the schedule table and of its Gantt chart, in the PDF and on the
+    experts' reading page."""
     task_order = [task.title for task in document.tasks]
     for item in document.schedule_items:
         if item.task not in task_order:
             task_order.append(item.task)
-    schedule = sorted(
+    return sorted(
         document.schedule_items,
         key=lambda item: (task_order.index(item.task), item.start, item.end),
     )
+
+
+def schedule_chart(document):
+    """The ordered schedule items and their Gantt chart as SVG ("" without
+    items), as the PDF draws them."""
+    schedule = ordered_schedule(document)
     gantt = ""
     if schedule:
         gantt = gantt_svg(

@@ -1,18 +1,18 @@
 """A submitted version laid out for reading on a page (the experts read it beside
 their score sheet): every part of the outline under its title, the schedule as
-rows and as the PDF's Gantt chart, the deliverables, the contacts and the
-attachments. All of it comes from the frozen snapshot (PlanVersion.content), never
-from the live draft, which may have moved on since.
+rows and as a Gantt chart (drawn as in the PDF), the deliverables, the contacts
+and the attachments. All of it comes from the frozen snapshot
+(PlanVersion.content), never from the live draft, which may have moved on since.
 """
 
 import datetime
 
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from .gantt import page_gantt
 from .models import OUTLINE, Anchor, Contact, Deliverable, SectionKey
-from .pdf import document_from_snapshot, schedule_chart
+from .pdf import document_from_snapshot, ordered_schedule
 from .services import NEEDS_KEYS
 
 
@@ -56,13 +56,17 @@ def version_reading(version):
         window_start=batch.implementation_start,
         window_end=batch.implementation_end,
     )
-    schedule, gantt = schedule_chart(document)
+    schedule = ordered_schedule(document)
     day = datetime.date.fromisoformat
     return {
         "outline": _outline(content.get("sections", {})),
         "schedule": schedule,
-        # gantt_svg escapes every piece of user text itself.
-        "gantt": mark_safe(gantt),  # noqa: S308
+        "gantt": page_gantt(
+            schedule,
+            document.window_start,
+            document.window_end,
+            chart_id="plan-gantt",
+        ),
         "deliverables": [
             {
                 "task": d["task_title"],

@@ -2,10 +2,13 @@ import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.urls import reverse
 
 from plans.gantt import GanttRow, GanttScale, gantt_svg, month_starts
+from tests.conftest import client_for
+from tests.plans.builders import complete_plan, current_plan
+from tests.svg import SVG, accessible_name, svgs
 
-SVG = "{http://www.w3.org/2000/svg}"
 D = datetime.date
 
 
@@ -104,3 +107,99 @@ def test_gantt_clips_long_labels():
 def test_gantt_rejects_a_window_ending_before_it_starts():
     with pytest.raises(ValueError):
         gantt_svg([], D(2021, 1, 2), D(2021, 1, 1))
+
+
+def test_gantt_is_an_image_named_by_its_title_and_description():
+    rows = [GanttRow("任务", "工作", D(2021, 1, 1), D(2021, 1, 2))]
+    svg = gantt_svg(
+        rows,
+        D(2021, 1, 1),
+        D(2021, 12, 31),
+        title="Plan <A>",
+        description="One item.",
+        chart_id="g1",
+    )
+    root = parse(svg)
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "g1-title g1-desc"
+    title, desc = list(root)[:2]
+    assert (title.tag, title.get("id"), title.text) == (
+        f"{SVG}title",
+        "g1-title",
+        "Plan <A>",
+    )
+    assert (desc.tag, desc.get("id"), desc.text) == (
+        f"{SVG}desc",
+        "g1-desc",
+        "One item.",
+    )
+    assert accessible_name(root) == "Plan <A> One item."
+
+
+def test_gantt_of_the_pdf_is_named_in_chinese():
+    root = parse(gantt_svg([], D(2021, 1, 1), D(2021, 12, 31)))
+    assert accessible_name(root) == "进度计划横道图"
+    assert root.find(f"{SVG}desc") is None
+
+
+# ---- on the plan page
+
+
+def plan_page(client, user, language=None):
+    client_for(client, user)
+    if language:
+        client.cookies["django_language"] = language
+    return client.get(reverse("plans:detail", args=["zhejiang"])).content.decode()
+
+
+def test_plan_page_shows_the_schedule_as_a_gantt_beside_its_table(
+    client, zhejiang, unit_user
+):
+    plan = complete_plan(current_plan(zhejiang), items_per_task=2)
+    tasks = list(zhejiang.tasks.order_by("order", "pk"))
+    page = plan_page(client, unit_user)
+    (gantt,) = svgs(page, "gantt")
+    task_lines = [t.text for t in gantt.iter(f"{SVG}text") if t.get("class") == "task"]
+    assert task_lines == [task.title for task in tasks]
+    assert [bar.get("data-name") for bar in bars(gantt)] == ["工作0", "工作1"] * len(
+        tasks
+    )
+    assert accessible_name(gantt) == (
+        "进度计划横道图，2020-04-01 至 2021-12-31 "
+        f"工作项 {2 * len(tasks)} 项，任务 {len(tasks)} 项。"
+        "图旁的进度计划表列出每项工作的起止日期。"
+    )
+    # The table gives the same items, after the chart, in the same section.
+    section = page[page.index('id="section-schedule"') :]
+    assert section.index('class="gantt"') < section.index('id="plan-schedule-table"')
+    assert section.count("<td>工作0</td>") == len(tasks)
+    assert plan.schedule.count() == 2 * len(tasks)
+
+
+def test_plan_page_gantt_speaks_english(client, zhejiang, unit_user):
+    complete_plan(current_plan(zhejiang))
+    (gantt,) = svgs(plan_page(client, unit_user, language="en"), "gantt")
+    assert accessible_name(gantt).startswith(
+        "Gantt chart of the schedule, 2020-04-01 to 2021-12-31 Work items: "
+    )
+    years = [t.text for t in gantt.iter(f"{SVG}text") if t.get("class") == "year"]
+    assert years == ["2020", "2021"]
+    # Task lines take the tasks' English titles (clipped like every label).
+    first = next(t.text for t in gantt.iter(f"{SVG}text") if t.get("class") == "task")
+    assert first == "Flash-flood mon…"
+
+
+def test_plan_page_without_schedule_items_draws_no_gantt(client, zhejiang, unit_user):
+    current_plan(zhejiang)
+    page = plan_page(client, unit_user)
+    assert svgs(page, "gantt") == []
+    assert "尚无进度事项。" in page
+
+
+def test_plan_page_gantt_of_a_department_holds_its_tasks_only(
+    client, zhejiang, department_user
+):
+    complete_plan(current_plan(zhejiang))
+    page = plan_page(client, department_user)
+    (gantt,) = svgs(page, "gantt")
+    assert len(list(bars(gantt))) == 2 < zhejiang.tasks.count()

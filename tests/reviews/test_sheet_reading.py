@@ -20,6 +20,7 @@ from reviews.models import ScoreSheet
 from tests.conftest import client_for, make_user
 from tests.plans.builders import complete_plan, current_plan
 from tests.reviews.builders import expert, plan_round, through_pre_review
+from tests.svg import accessible_name, drawing, svgs
 
 ANNEX = b"%PDF-1.4 the unit's annex"
 OUTLINE_HEADINGS = [
@@ -106,7 +107,7 @@ def test_sheet_page_shows_the_whole_submitted_version(client, assigned, expert_u
         f"<tr><td>{first['task_title']}</td><td>工作0</td>"
         f"<td>{first['start']}</td><td>{first['end']}</td></tr>"
     ) in page
-    # The very chart the PDF draws.
+    # The very chart the PDF draws, named in the reader's words.
     document = document_from_snapshot(
         version.content,
         version_number=1,
@@ -115,9 +116,13 @@ def test_sheet_page_shows_the_whole_submitted_version(client, assigned, expert_u
         window_start=version.plan.batch.implementation_start,
         window_end=version.plan.batch.implementation_end,
     )
-    gantt = str(plan_context(document)["gantt"])
-    assert gantt.startswith('<svg xmlns="http://www.w3.org/2000/svg" class="gantt"')
-    assert gantt in page
+    (pdf_gantt,) = svgs(str(plan_context(document)["gantt"]), "gantt")
+    (gantt,) = svgs(page, "gantt")
+    assert drawing(gantt) == drawing(pdf_gantt)
+    assert accessible_name(gantt) == (
+        "进度计划横道图，2020-04-01 至 2021-12-31 "
+        "工作项 4 项，任务 4 项。图旁的进度计划表列出每项工作的起止日期。"
+    )
     deliverable = version.content["deliverables"][0]
     assert (
         f"<tr><td>{deliverable['task_title']}</td><td>平台</td><td>产品</td>"
