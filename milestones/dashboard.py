@@ -512,6 +512,7 @@ def dashboard(scope, today=None):
         "batch": scope.batch,
         "today": today,
         "stages": STAGES,
+        "states": list(STATES.items()),
         "rows": rows,
         "totals": stage_totals(rows, scope),
         "rounds": open_rounds(rounds, {row.unit.pk for row in rows}, today),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from pilots.models import User
 from pilots.permissions import role_required
 
-from .. import dashboard, exports
+from .. import dashboard, dashboard_summary, exports
 
 OFFICE = role_required(User.Role.OFFICE)
 DEPARTMENT = role_required(User.Role.DEPARTMENT)
@@ -29,6 +29,7 @@ def _scope(request):
 def _home(request):
     scope = _scope(request)
     context = dashboard.dashboard(scope)
+    context["summary"] = dashboard_summary.summary(scope, context["rows"])
     context["exports"] = [
         (label, scope.url("export", what, "xlsx"), scope.url("export", what, "csv"))
         for what, (_table, label) in exports.TABLES.items()
@@ -55,6 +56,7 @@ def _units(request):
             "batch": scope.batch,
             "rows": rows,
             "stages": dashboard.STAGES,
+            "states": list(dashboard.STATES.items()),
             "heading": _filter_heading(stage, state, owing, periods),
             "home_url": scope.url("home"),
         },
