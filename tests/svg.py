@@ -1,4 +1,5 @@
-"""Reading the SVG charts a page inlines: find one, parse it, ask what it names."""
+"""Reading the SVG charts a page inlines: find one, parse it, ask what it names;
+and the contrast of two colours (WCAG 2)."""
 
 import re
 import xml.etree.ElementTree as ET
@@ -32,3 +33,16 @@ def drawing(root):
         for child in root
         if child.tag not in (f"{SVG}title", f"{SVG}desc")
     ]
+
+
+def _luminance(hex_colour):
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one, two):
+    light, dark = sorted((_luminance(one), _luminance(two)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)

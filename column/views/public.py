@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from milestones.models import AchievementKind
-from milestones.progress import progress_charts
+from milestones.progress_charts import progress_charts
 from pilots.models import Batch, BusinessDomain, PilotUnit, TechnologyDomain
 from pilots.programme import units_with_tasks
 
@@ -99,8 +99,9 @@ def unit_detail(request, slug):
     tasks = list(unit.tasks.all())
     # The percentages of the unit's latest batch: where its tasks stand now.
     percent = public.task_progress(tasks, batches[0]) if batches else {}
+    steps = charts[batches[0].pk].steps if batches else {}
     for task in tasks:
-        task.percent = percent.get(task.pk)
+        task.percent, task.steps = percent.get(task.pk), steps.get(task.pk)
     context = {
         "unit": unit,
         "tasks": tasks,

@@ -18,7 +18,7 @@ from pilots.permissions import (
 )
 from pilots.programme import require_in_batch
 
-from .. import progress
+from .. import progress, progress_charts
 from ..models import ProgressReport
 from ..progress_forms import ReportForm, ScheduleForm, foreign_rows
 
@@ -94,7 +94,7 @@ def progress_unit(request, slug):
             "unit": unit,
             "rows": rows,
             "is_member": is_member_of(request.user, unit),
-            "chart": progress.progress_series(unit, batch),
+            "chart": progress_charts.progress_series(unit, batch),
         },
     )
 

@@ -30,6 +30,7 @@ from reviews.models import (
     Submission,
 )
 from tests.conftest import client_for, make_user
+from tests.svg import contrast
 
 # 2020 batch (migration 0002): plans due 2020-04-15, implementation 2020-04-01 …
 # 2021-12-31, quarterly reports due ten days after each quarter (model defaults).
@@ -547,19 +548,6 @@ def test_dashboard_query_count_does_not_grow_with_units(
 
 
 # ------------------------------------------------------------------ valid, readable
-
-
-def _luminance(hex_colour):
-    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [
-        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
-    ]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(one, two):
-    light, dark = sorted((_luminance(one), _luminance(two)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
 
 
 def test_dashboard_state_colours_have_enhanced_contrast():

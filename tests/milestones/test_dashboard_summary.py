@@ -13,14 +13,13 @@ from plans.models import Status
 from tests.milestones.test_dashboard import (
     Q2,
     TODAY,
-    contrast,
     html_of,
     material,
     plan,
     report,
     task,
 )
-from tests.svg import SVG, accessible_name, svgs
+from tests.svg import SVG, accessible_name, contrast, svgs
 
 
 @pytest.fixture

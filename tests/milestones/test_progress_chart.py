@@ -6,9 +6,15 @@ import re
 import pytest
 from django.template.loader import render_to_string
 
-from milestones.progress import progress_series
+from milestones.progress_charts import (
+    AXIS_TEXT,
+    CHART_COLOURS,
+    STEP_COLOUR,
+    progress_series,
+)
 from pilots.models import Batch
 from tests.milestones.progress_builders import make_report
+from tests.svg import SVG, accessible_name, contrast, svgs
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +90,50 @@ def test_progress_chart_empty_says_so(fujian):
     assert chart.series == []
     assert "<svg" not in html
     assert "尚无已提交的进展报告" in html
+
+
+# ---- one small step chart per task
+
+
+def test_step_chart_spans_the_implementation_window(zhejiang, known_reports):
+    chart = progress_series(zhejiang, Batch.objects.current())
+    steps = chart.steps[known_reports[0].pk]
+
+    # 2020-04-01 … 2021-12-31 is 640 days over 252 px; 54 px stand for 100%.
+    assert steps.window == (D(2020, 4, 1), D(2021, 12, 31))
+    assert steps.points == [(D(2020, 6, 30), 10, 72, 57), (D(2020, 9, 30), 40, 108, 40)]
+    # Level at 10% until the next report, then up to 40%.
+    assert steps.path == "M72,57H108V40"
+    assert set(chart.steps) == {task.pk for task in known_reports}
+
+
+def test_step_chart_renders_an_image_with_a_table(zhejiang, known_reports):
+    chart = progress_series(zhejiang, Batch.objects.current())
+    first = known_reports[0]
+
+    html = render_to_string(
+        "milestones/_task_step_chart.html", {"steps": chart.steps[first.pk]}
+    )
+
+    (svg,) = svgs(html, "step-chart")
+    assert svg.get("role") == "img"
+    assert accessible_name(svg) == (
+        f"“{first.title}”的进展 2020-04-01 至 2021-12-31 各报告期末的完成百分比："
+        "2020-06-30：10%；2020-09-30：40%。"
+    )
+    points = [
+        (c.get("data-date"), c.get("data-percent")) for c in svg.iter(f"{SVG}circle")
+    ]
+    assert points == [("2020-06-30", "10"), ("2020-09-30", "40")]
+    table = html[html.index("<table") :]
+    assert re.findall(r'<th scope="row">([^<]*)</th><td>([^<]*)</td>', table) == [
+        ("2020-06-30", "10%"),
+        ("2020-09-30", "40%"),
+    ]
+    assert "style=" not in html
+    assert "90%" not in html
+
+
+def test_chart_colours_have_aa_contrast_on_white():
+    for colour in [*CHART_COLOURS, STEP_COLOUR, AXIS_TEXT]:
+        assert contrast(colour, "#ffffff") >= 4.5, colour
