@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from milestones.models import Achievement
+from pilots import charts
 
 # Where a unit stands, the furthest step it has reached (notice 三, 五, 六).
 STAGES = [
@@ -26,11 +27,8 @@ STAGES = [
     ("plaque", gettext_lazy("Plaque awarded")),
 ]
 
-# Both at least 4.5:1 against white (WCAG AA for text, well above the 3:1 for
-# graphics); the legend names them and every bar's count is also written out.
-ON_TRACK = "#1f5fa8"
-OVERDUE = "#b02a37"
-TEXT = "#212529"
+# The legend names both colours and every bar's count is also written out.
+ON_TRACK, OVERDUE, TEXT = charts.PRIMARY, charts.ALERT, charts.TEXT
 
 WIDTH = 640
 LABEL_WIDTH = 236  # the stage names, right-aligned before the bars

@@ -15,6 +15,7 @@ import dataclasses
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from pilots import charts
 from pilots.models import Task
 
 from .models import ProgressReport, TaskProgress
@@ -22,18 +23,13 @@ from .models import ProgressReport, TaskProgress
 CHART_WIDTH, CHART_HEIGHT = 640, 260
 # The right margin holds half of the last date label, centred on the last point.
 CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 44, 32, 12, 36
-# The Okabe–Ito hues, darkened where needed so that every line has a contrast of
-# at least 4.5:1 on white (WCAG 1.4.11 asks 3:1 of graphics); lines also differ
-# by their dash pattern, and the legend names each.
-CHART_COLOURS = ["#0072B2", "#C34A00", "#007A5A", "#AA3377", "#8C6D00", "#332288"]
-CHART_DASHES = ["", "6 3", "2 3", "8 3 2 3"]
-AXIS_TEXT = "#495057"
-GRID = "#dee2e6"
+CHART_COLOURS, CHART_DASHES = charts.SERIES, charts.DASHES
+AXIS_TEXT, GRID = charts.AXIS_TEXT, charts.GRID
 
 # The small step chart of one task.
 STEP_WIDTH, STEP_HEIGHT = 300, 84
 STEP_LEFT, STEP_RIGHT, STEP_TOP, STEP_BOTTOM = 36, 12, 8, 22
-STEP_COLOUR = "#1f5fa8"
+STEP_COLOUR = charts.PRIMARY
 
 
 @dataclasses.dataclass

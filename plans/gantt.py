@@ -15,6 +15,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from pilots.charts import PRIMARY
+
 FONT = "Noto Sans CJK SC"
 
 
@@ -162,7 +164,7 @@ def gantt_svg(
             out.append(
                 f'<rect class="bar" x="{_num(x)}" y="{y + 3}" '
                 f'width="{_num(bar_width)}" height="{row_height - 6}" '
-                f'fill="#1f5fa8" data-name={quoteattr(item.name)}>'
+                f'fill="{PRIMARY}" data-name={quoteattr(item.name)}>'
                 f"<title>{escape(title)}</title></rect>"
             )
             y += row_height
