@@ -335,6 +335,31 @@ def test_task_page_has_a_readable_url_and_404s_under_another_unit(client, db):
     assert client.get("/units/zhejiang/tasks/999999/").status_code == 404
 
 
+def test_unit_and_task_pages_keep_the_office_provenance_notes_to_themselves(client, db):
+    # The programme data says, for the office, where each task comes from; the
+    # public reads only the kind of evidence ("示例" and so on).
+    tasks = list(Task.objects.select_related("unit").exclude(source=""))
+    units = {task.unit for task in tasks}
+    assert len(units) == PilotUnit.objects.count() == 11
+    notes = {task.source for task in tasks}
+    assert any("the office replaces this" in note for note in notes)
+    assert any(note.startswith("Inferred: a Zhejiang") for note in notes)
+
+    pages = [unit.get_absolute_url() for unit in units]
+    pages += [f"/units/{task.unit.slug}/tasks/{task.pk}/" for task in tasks]
+    for url in pages:
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200, url
+        for note in notes:
+            assert note not in html, (url, note)
+        assert "office replaces" not in html, url
+        assert "Inferred:" not in html, url
+    example = Task.objects.filter(evidence=Task.Evidence.ILLUSTRATION).first()
+    html = client.get(f"/units/{example.unit.slug}/tasks/{example.pk}/")
+    assert "示例（非正式附件内容）" in html.content.decode()
+
+
 # ------------------------------------------------------------------ catalogue
 
 
