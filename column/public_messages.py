@@ -235,23 +235,34 @@ def moderate(*, message, to_status, answer, by, now=None):
 # ------------------------------------------------------------------ notices
 
 
-def acceptance_prefill():
-    """Title, text and units of a 验收结果公示 from the acceptances that passed, or
-    None when there are none yet. In the portal's language: it is published text."""
+def results_notice(*, kind=CheckKind.ACCEPTANCE, batch=None):
+    """Title, text and units of a 公示 of the mid-term check or acceptance results
+    from the units that passed it (in `batch` if given), or None when none has yet.
+    In the portal's language: it is published text."""
+    results = CheckResult.objects.filter(material__kind=kind, passed=True)
+    if batch is not None:
+        results = results.filter(material__batch=batch)
     results = list(
-        CheckResult.objects.filter(material__kind=CheckKind.ACCEPTANCE, passed=True)
-        .select_related("material__unit")
-        .order_by("material__unit__order", "material__unit__pk")
+        results.select_related("material__unit").order_by(
+            "material__unit__order", "material__unit__pk"
+        )
     )
     if not results:
         return None
     with translation.override(settings.LANGUAGE_CODE):
-        lines = [
-            _(
+        if kind == CheckKind.MIDTERM:
+            title = _("Public notice of the pilot mid-term check results")
+            intro = _(
+                "The following pilot units passed the mid-term check of their pilot "
+                "tasks; the results are published for the public notice period:"
+            )
+        else:
+            title = _("Public notice of the pilot acceptance results")
+            intro = _(
                 "The following pilot units passed the acceptance of their pilot "
                 "tasks; the results are published for the public notice period:"
             )
-        ]
+        lines = [intro]
         for number, result in enumerate(results, start=1):
             grade = result.get_grade_display() if result.grade else _("passed")
             lines.append(f"{number}. {result.material.unit.name}（{grade}）")
@@ -261,7 +272,6 @@ def acceptance_prefill():
                 "the notice period."
             )
         )
-        title = _("Public notice of the pilot acceptance results")
     return {
         "title": title,
         "body": "\n".join(lines),

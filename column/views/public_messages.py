@@ -222,7 +222,7 @@ def notice_create(request):
     # 公示 usually runs a week; the office changes the dates as it needs.
     initial = {"starts_on": today, "ends_on": today + datetime.timedelta(days=6)}
     if request.GET.get("prefill") == "acceptance":
-        prefill = services.acceptance_prefill()
+        prefill = services.results_notice()
         if prefill is None:
             messages.info(request, _("No unit has passed the acceptance yet."))
         else:

@@ -447,3 +447,45 @@ def test_demo_messages_seed_twice_keeps_one_set(db, settings):
     assert all("演示" in subject for subject in demo.values_list("subject", flat=True))
     notice = PublicNotice.objects.get(is_demo=True)
     assert notice.is_open() and "演示" in notice.title
+
+
+def test_demo_notice_names_only_the_units_that_passed_a_check(client, db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+
+    passed = CheckResult.objects.filter(passed=True).select_related("material__unit")
+    # The demo data: only Fujian's mid-term check is decided; no acceptance yet.
+    assert [(r.material.unit.slug, r.material.kind) for r in passed] == [
+        ("fujian", CheckKind.MIDTERM)
+    ]
+    notice = PublicNotice.objects.get(is_demo=True)
+    html = client.get(reverse("column:notice_detail", args=[notice.pk])).content
+    html = html.decode()
+    assert "智慧水利先行先试中期检查结果公示（演示）" in html
+    assert "经专家组检查，以下先行先试单位通过中期检查，现予公示：" in html
+    assert "1. 福建省水利厅（通过）" in html
+    assert "验收" not in notice.title + notice.body
+    for name in ("浙江省水利厅", "宁波市水利局"):
+        assert name not in html
+    assert [unit.slug for unit in notice.units.all()] == ["fujian"]
+
+
+def test_demo_seed_replaces_the_earlier_false_acceptance_notice(
+    db, settings, office_user
+):
+    settings.DEBUG = True
+    PublicNotice.objects.create(
+        created_by=office_user,
+        title="智慧水利先行先试任务验收结果公示（演示）",
+        body="本公示为演示数据。\n1. 浙江省水利厅（优秀）\n2. 宁波市水利局（良好）",
+        starts_on=datetime.date(2026, 3, 1),
+        ends_on=datetime.date(2026, 3, 10),
+        published=True,
+        is_demo=True,
+    )
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    titles = list(PublicNotice.objects.values_list("title", flat=True))
+    assert titles == ["智慧水利先行先试中期检查结果公示（演示）"]
