@@ -26,13 +26,16 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # Embedded defaults: SQLite in var/, a broker in the file system, mail on the console.
+# Links in e-mails and the feed point to the address served, unless PORTAL_URL is set.
 run: export DEBUG ?= true
+run: export PORTAL_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	mkdir -p var/celery/queue var/celery/processed var/media
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo ""
 	@echo "  Portal:  http://127.0.0.1:$(PORT)/   (admin: /admin/, log in with 'office')"
+	@echo "  Links in e-mails and the feed: $(PORTAL_URL)/"
 	@echo ""
 	@trap 'kill 0' EXIT INT TERM; \
 	$(VENV)/bin/celery -A portal worker --beat --loglevel=info --concurrency=2 & \

@@ -65,3 +65,28 @@ def test_database_url_parsing(monkeypatch):
     assert pg["CONN_MAX_AGE"] == 600  # persistent connections by default
     assert database_from_url("sqlite:////srv/x.db")["NAME"] == "/srv/x.db"
     assert database_from_url("sqlite:///var/x.db")["NAME"] == str(ROOT / "var/x.db")
+
+
+def make_run_dry(*args, **env):
+    base = {k: v for k, v in os.environ.items() if k != "PORTAL_URL"}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-n", "run", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_make_run_links_to_the_port_it_serves():
+    out = make_run_dry("PORT=8080")
+    assert "runserver 127.0.0.1:8080" in out
+    assert "Links in e-mails and the feed: http://127.0.0.1:8080/" in out
+
+
+def test_make_run_keeps_a_portal_url_that_is_set():
+    out = make_run_dry("PORT=8080", PORTAL_URL="https://slxx.example.gov.cn")
+    assert "Links in e-mails and the feed: https://slxx.example.gov.cn/" in out
