@@ -76,6 +76,30 @@ if not SECRET_KEY:
 # The portal's public address, for absolute links in e-mails.
 PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The ministry portal's chrome: who runs the site, in the header band and the footer
+# (portal/chrome.py). The defaults are the demo's and say so; a deployment sets the
+# real names, contact and filing numbers (备案号). An empty value hides its line.
+PORTAL_OWNER = env_str("PORTAL_OWNER", "中华人民共和国水利部（演示）")
+PORTAL_OWNER_EN = env_str(
+    "PORTAL_OWNER_EN", "Ministry of Water Resources of the P. R. China (demo)"
+)
+PORTAL_SPONSOR = env_str(
+    "PORTAL_SPONSOR", "水利部网络安全和信息化领导小组办公室（演示）"
+)
+PORTAL_SPONSOR_EN = env_str(
+    "PORTAL_SPONSOR_EN",
+    "Network Security and Informatization Office, Ministry of Water Resources (demo)",
+)
+PORTAL_ORGANISER = env_str("PORTAL_ORGANISER", "水利部信息中心（演示）")
+PORTAL_ORGANISER_EN = env_str(
+    "PORTAL_ORGANISER_EN", "Information Centre, Ministry of Water Resources (demo)"
+)
+PORTAL_CONTACT = env_str(
+    "PORTAL_CONTACT", "010-00000000 · pilots@demo.invalid（演示 demo）"
+)
+PORTAL_ICP = env_str("PORTAL_ICP", "京ICP备00000000号（演示 demo）")
+PORTAL_PSB = env_str("PORTAL_PSB", "京公网安备00000000000000号（演示 demo）")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -135,6 +159,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "pilots.context_processors.unread_notifications",
+                "portal.chrome.chrome",
             ],
         },
     },
@@ -186,6 +211,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files a browser asks for at the site's root (/favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "portal" / "root"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -45,6 +45,8 @@ def index(request):
     units = list(public.with_membership(PilotUnit.objects.all(), batch))
     context = {
         "batch": batch,
+        # The hero names the units of the batch the portal works on.
+        "unit_count": sum(unit.in_batch for unit in units) if batch else len(units),
         "other_batches": public.other_batches(batch),
         "today": today,
         "phase": public.current_phase(batch, today),
