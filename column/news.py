@@ -25,6 +25,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from pypinyin import lazy_pinyin
 
 from pilots.history import record
 from plans.textformat import render_text
@@ -229,12 +230,23 @@ def office_news():
     )
 
 
+# The slug field holds 80: the date (10), a hyphen, these, and "-NN" for a twin.
+SLUG_WORDS_LENGTH = 60
+
+
 def suggest_slug(title, today=None):
-    """The date and an ASCII slug of the title's Latin words (Chinese has no
-    transliteration here), e.g. 2026-03-05-dcim-platform, or the date alone."""
+    """The date and the title in toneless pinyin, one syllable a word, e.g.
+    2026-03-05-zhi-hui-shui-ku-shang-xian; Latin words are kept as they are.
+    Cut at a whole syllable; the date alone when the title has no letter left.
+    Only a new post gets one (news_forms): a post keeps its address for good."""
     today = today or timezone.localdate()
-    words = slugify(title)[:50].strip("-")
-    base = f"{today:%Y-%m-%d}" + (f"-{words}" if words else "")
+    words = slugify(" ".join(lazy_pinyin(title))).split("-")
+    kept = []
+    for word in filter(None, words):
+        if len("-".join([*kept, word])) > SLUG_WORDS_LENGTH:
+            break
+        kept.append(word)
+    base = f"{today:%Y-%m-%d}" + (f"-{'-'.join(kept)}" if kept else "")
     candidate, number = base, 2
     while NewsPost.objects.filter(slug=candidate).exists():
         candidate, number = f"{base}-{number}", number + 1

@@ -42,8 +42,8 @@ class NewsPostForm(forms.ModelForm):
         help_texts = {
             "slug": _(
                 "The end of the post's web address: lower-case Latin letters, digits "
-                "and hyphens. Left empty, it is made from the date and the title's "
-                "Latin words. It cannot change once the post is published."
+                "and hyphens. Left empty, it is made from the date and the title in "
+                "pinyin. It cannot change once the post is published."
             ),
             "summary": _(
                 "One or two sentences, shown in lists, the feed and shared links."

@@ -99,7 +99,7 @@ def test_office_writes_a_post_with_an_image(client, office_user, fujian):
     post = NewsPost.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("column:news_preview", args=[post.pk])
-    assert post.slug == "2026-05-06-fujian-water-map"
+    assert post.slug == "2026-05-06-fujian-water-map-shang-xian"
     assert post.publish_at is None and post.created_by == office_user
     assert list(post.units.all()) == [fujian]
     image = NewsImage.objects.get(post=post)
@@ -166,6 +166,69 @@ def test_address_frozen_once_published(client, office_user):
 
     post.refresh_from_db()
     assert (post.title, post.slug) == ("新标题", "kept")
+
+
+def _written(client, title, when):
+    with time_machine.travel(when):
+        client.post(reverse("column:news_create"), form_data(title=title))
+    return NewsPost.objects.get(title=title)
+
+
+MAY_6 = datetime.datetime(2026, 5, 6, 2, tzinfo=datetime.UTC)
+
+
+def test_address_of_a_chinese_title_reads_in_pinyin(client, office_user):
+    client_for(client, office_user)
+
+    post = _written(client, "福建：水利一张图全面上线", MAY_6)
+
+    assert post.slug == "2026-05-06-fu-jian-shui-li-yi-zhang-tu-quan-mian-shang-xian"
+    with time_machine.travel(MAY_6):
+        client.post(reverse("column:news_action", args=[post.pk, "publish"]))
+    url = "/news/2026/05/2026-05-06-fu-jian-shui-li-yi-zhang-tu-quan-mian-shang-xian/"
+    post.refresh_from_db()
+    assert post.get_absolute_url() == url
+    assert "福建：水利一张图全面上线" in client.get(url).content.decode()
+
+
+def test_address_of_a_long_title_ends_on_a_whole_syllable(client, office_user):
+    client_for(client, office_user)
+    title = "长江水利委员会流域水旱灾害防御智能预报调度系统建设取得阶段性进展（演示）"
+
+    post = _written(client, title, MAY_6)
+
+    words = post.slug.removeprefix("2026-05-06-")
+    assert words == "chang-jiang-shui-li-wei-yuan-hui-liu-yu-shui-han-zai-hai"
+    assert len(words) <= 60
+    again = _written(client, title + "！", MAY_6)
+    assert again.slug == post.slug + "-2"
+
+
+def test_address_of_a_published_post_survives_a_new_title(client, office_user):
+    client_for(client, office_user)
+    post = _written(client, "宁波城市洪涝智能预警上线", MAY_6)
+    client.post(reverse("column:news_action", args=[post.pk, "publish"]))
+    post.refresh_from_db()
+    url = post.get_absolute_url()
+
+    data = form_data(title="宁波市城市洪涝预警平台投入运行", slug="")
+    client.post(reverse("column:news_edit", args=[post.pk]), data)
+
+    post.refresh_from_db()
+    assert post.title == "宁波市城市洪涝预警平台投入运行"
+    assert post.slug.endswith("-ning-bo-cheng-shi-hong-lao-zhi-neng-yu-jing-shang-xian")
+    assert post.get_absolute_url() == url
+    assert "宁波市城市洪涝预警平台投入运行" in client.get(url).content.decode()
+
+
+def test_address_made_of_the_date_alone_keeps_working(client, office_user):
+    # Posts written before titles were read in pinyin kept their addresses.
+    post = make_post(office_user, slug="2026-04-01-2", title="旧稿件（日期地址）")
+
+    response = client.get(post.get_absolute_url())
+
+    assert post.get_absolute_url().endswith("/2026-04-01-2/")
+    assert "旧稿件（日期地址）" in response.content.decode()
 
 
 def test_schedule_reads_beijing_time(client, office_user, post):
