@@ -347,7 +347,8 @@ def test_unit_and_task_pages_keep_the_office_provenance_notes_to_themselves(clie
 
     pages = [unit.get_absolute_url() for unit in units]
     pages += [f"/units/{task.unit.slug}/tasks/{task.pk}/" for task in tasks]
-    for url in pages:
+    for language, url in [(lang, url) for lang in ("zh-hans", "en") for url in pages]:
+        client.cookies["django_language"] = language
         response = client.get(url)
         html = response.content.decode()
         assert response.status_code == 200, url
@@ -355,6 +356,7 @@ def test_unit_and_task_pages_keep_the_office_provenance_notes_to_themselves(clie
             assert note not in html, (url, note)
         assert "office replaces" not in html, url
         assert "Inferred:" not in html, url
+    client.cookies["django_language"] = "zh-hans"
     example = Task.objects.filter(evidence=Task.Evidence.ILLUSTRATION).first()
     html = client.get(f"/units/{example.unit.slug}/tasks/{example.pk}/")
     assert "示例（非正式附件内容）" in html.content.decode()
