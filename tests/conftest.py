@@ -9,6 +9,7 @@ import socket
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import translation
 
 from pilots.models import Department, Notification, OutboxEmail, PilotUnit, User
 
@@ -53,6 +54,14 @@ def _plain_static_files(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _portal_language_afterwards(settings):
+    # A request in English leaves English active in the thread (portal/locale.py
+    # activates, nothing deactivates): the next test would start in English.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def make_user(username, role, **fields):
