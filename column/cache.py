@@ -1,10 +1,12 @@
 """The public column's page cache.
 
 Anonymous GETs of public pages (decorated with `public_page`) are cached under a
-key that carries a content version. Saving or deleting anything a public page
-shows bumps the version (signals connected in `connect_signals`, called from
-the column's app config), so every cached page is stale at once and no list of
-keys has to be kept. Two things change what the public sees without a save: a
+key that carries a content version. Saving or deleting a row a public page shows
+bumps the version (signals connected in `connect_signals`, called from the
+column's app config; `PUBLIC_ROWS` says which rows the public sees), so every
+cached page is stale at once and no list of keys has to be kept. A unit's draft,
+an unpublished post or a pending message changes nothing the public sees and
+keeps the cache. Two things change what the public sees without a save: a
 scheduled news post reaching its time, and a bulk `QuerySet.update()` that sends
 no signal (workflows write a History row with theirs, which does). A page is
 therefore never kept past the next scheduled publication, and never longer than
@@ -28,8 +30,9 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 from django.utils.translation import get_language
 from redis.exceptions import RedisError
@@ -39,9 +42,7 @@ from milestones.models import (
     AchievementFile,
     CheckResult,
     Plaque,
-    ProgressReport,
     TaskAcceptance,
-    TaskProgress,
 )
 from pilots.models import (
     Batch,
@@ -51,7 +52,6 @@ from pilots.models import (
     Task,
     TechnologyDomain,
 )
-from plans.models import Plan
 
 from .models import NewsImage, NewsPost, PublicMessage, PublicNotice
 
@@ -62,29 +62,39 @@ VERSION_KEY = "public-column:version"
 UNREACHABLE = (RedisError, OSError)
 _outage = {"down": False}
 
-# What the public column shows; a change to any of these drops the cached pages.
-# History rows are written by every workflow's state change, including the ones
-# made with a conditional `update()` that sends no signal of its own.
-PUBLIC_MODELS = [
-    PilotUnit,
-    Task,
-    Batch,
-    BusinessDomain,
-    TechnologyDomain,
-    History,
-    NewsPost,
-    NewsImage,
-    PublicNotice,
-    PublicMessage,
-    Plan,
-    ProgressReport,
-    TaskProgress,
-    CheckResult,
-    TaskAcceptance,
-    Plaque,
-    Achievement,
-    AchievementFile,
-]
+
+def _always(instance):
+    return True
+
+
+# What the public column shows, and of each model which rows the public sees: a
+# save or delete of such a row (or one that was such a row before the save)
+# drops the cached pages; a draft nobody outside sees does not. A workflow's
+# state change writes a History row (a plan submitted, a report submitted, a
+# check decided, a message published), also with a conditional `update()` that
+# sends no signal of its own, so the drafts' own models (Plan, ProgressReport,
+# TaskProgress, CheckMaterial) need no signal: their content reaches the public
+# only through such a change.
+PUBLIC_ROWS = {
+    PilotUnit: _always,
+    Task: _always,
+    Batch: _always,
+    BusinessDomain: _always,
+    TechnologyDomain: _always,
+    History: _always,
+    CheckResult: _always,
+    TaskAcceptance: _always,
+    Plaque: _always,
+    # Scheduled or published (a scheduled post also shortens how long pages keep).
+    NewsPost: lambda post: post.publish_at is not None,
+    NewsImage: lambda image: image.post.publish_at is not None,
+    PublicNotice: lambda notice: notice.published,
+    PublicMessage: lambda message: message.status == PublicMessage.Status.PUBLISHED,
+    Achievement: lambda achievement: achievement.published_at is not None,
+    AchievementFile: lambda file: file.achievement.published_at is not None,
+}
+# Rows whose public state a save may take away: their state before the save is read.
+_STATE_BEFORE = (NewsPost, PublicNotice, PublicMessage, Achievement)
 
 
 def _guarded(call, default=None):
@@ -136,22 +146,52 @@ def invalidate():
     _guarded(_bump)
 
 
-def _invalidate_now_and_on_commit(**kwargs):
+def _invalidate_now_and_on_commit():
     # Now, so this request's own redirect shows the change; again on commit, so a
     # page cached by another request between the save and the commit is dropped too.
     invalidate()
     transaction.on_commit(invalidate)
 
 
+def _note_state_before(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    before = sender._base_manager.filter(pk=instance.pk).first()
+    instance._public_before = before is not None and PUBLIC_ROWS[sender](before)
+
+
+def _saved(sender, instance, raw=False, **kwargs):
+    if raw:  # loaddata: no page shows it yet
+        return
+    if getattr(instance, "_public_before", False) or PUBLIC_ROWS[sender](instance):
+        _invalidate_now_and_on_commit()
+
+
+def _deleted(sender, instance, **kwargs):
+    try:
+        public = PUBLIC_ROWS[sender](instance)
+    except ObjectDoesNotExist:  # its parent went first, in the same cascade
+        public = True
+    if public:
+        _invalidate_now_and_on_commit()
+
+
+def _relation_changed(instance, action, **kwargs):
+    if action.startswith("post_") and PUBLIC_ROWS.get(type(instance), _always)(
+        instance
+    ):
+        _invalidate_now_and_on_commit()
+
+
 def connect_signals():
-    for model in PUBLIC_MODELS:
-        post_save.connect(_invalidate_now_and_on_commit, sender=model, weak=False)
-        post_delete.connect(_invalidate_now_and_on_commit, sender=model, weak=False)
+    for model in PUBLIC_ROWS:
+        if model in _STATE_BEFORE:
+            pre_save.connect(_note_state_before, sender=model, weak=False)
+        post_save.connect(_saved, sender=model, weak=False)
+        post_delete.connect(_deleted, sender=model, weak=False)
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(
-                _invalidate_now_and_on_commit,
-                sender=field.remote_field.through,
-                weak=False,
+                _relation_changed, sender=field.remote_field.through, weak=False
             )
 
 
