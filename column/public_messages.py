@@ -10,9 +10,9 @@ a ministry intranet), so it screens posts itself:
 
 REMOTE_ADDR is the client only when the portal faces the internet directly. Behind
 a reverse proxy every post would share the proxy's address (and its limits): the
-deployment must then set REMOTE_ADDR from the proxy's header (e.g. the WSGI
-server's forwarded-allow-ips / proxy_protocol settings), never trust a
-client-supplied X-Forwarded-For here.
+deployment names its proxies in TRUSTED_PROXIES, and portal/proxy.py sets
+REMOTE_ADDR from the address the proxy appended to X-Forwarded-For, only on
+requests from those proxies; a client-supplied header is never trusted here.
 
 Only `moderate()` writes PublicMessage.status.
 """

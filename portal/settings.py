@@ -143,6 +143,12 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out log-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# Behind a reverse proxy: the addresses it connects from (IPs or networks, e.g.
+# "10.0.0.5,10.0.1.0/24"); the visitor's address is then taken from the last entry
+# of X-Forwarded-For for the login throttle and the messages' limit (portal/proxy.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+if TRUSTED_PROXIES:
+    MIDDLEWARE.insert(0, "portal.proxy.TrustedProxyMiddleware")
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
