@@ -3,7 +3,10 @@ how a file is handed out.
 
 Plan attachments, check evidence and achievement files are all `StoredFile` rows
 kept in the private storage, which no URL maps: a view that checks access serves
-them with `file_response`.
+them with `file_response`. The private storage is the "private" alias of
+settings.STORAGES: the file system under VAR_DIR/private unless the deployment
+chooses an object store (portal/settings.py, FILE_STORAGE). Files are read and
+written only through the storage, never by a path on disk.
 """
 
 import datetime
@@ -14,9 +17,10 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import models
 from django.http import FileResponse
+from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,8 +40,24 @@ class PrivateStorage(FileSystemStorage):
         raise ValueError("private files have no URL")
 
 
+class StorageAlias(LazyObject):
+    """The backend of one alias of settings.STORAGES, looked up again at every use
+    and never kept here: Django's `storages` keeps the instance and drops it when
+    STORAGES changes (a test's override), so a field never holds a stale one."""
+
+    def __init__(self, alias):
+        super().__init__()
+        self.__dict__["_alias"] = alias
+
+    @property
+    def _wrapped(self):
+        return storages[self.__dict__["_alias"]]
+
+
 def private_storage():
-    return PrivateStorage()
+    """The storage of every private file (FileField(storage=private_storage);
+    migrations name this callable)."""
+    return StorageAlias("private")
 
 
 # What each accepted extension must really contain (the first bytes decide).
@@ -107,7 +127,7 @@ def file_response(file, *, name, kind):
 
 
 def upload_path(instance, filename):
-    """VAR_DIR/private/<the model's upload_folder>/<year>/<month>/<name>."""
+    """<the model's upload_folder>/<year>/<month>/<name> in the private storage."""
     month = datetime.datetime.now().strftime("%Y/%m")
     return posixpath.join(instance.upload_folder, month, filename)
 

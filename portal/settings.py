@@ -220,8 +220,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Files a browser asks for at the site's root (/favicon.ico), served by WhiteNoise.
 WHITENOISE_ROOT = BASE_DIR / "portal" / "root"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+
 STORAGES = {
+    # News images.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Attachments, check evidence, achievement files, plan PDFs (pilots/files.py).
+    "private": {"BACKEND": "pilots.files.PrivateStorage"},
     "staticfiles": {
         # Hashed names let browsers cache assets for a year; needs collectstatic.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

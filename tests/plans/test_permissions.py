@@ -117,8 +117,9 @@ def test_plan_list_is_for_the_office_only(client, draft, office_user, unit_user)
 
 def test_attachment_file_is_stored_outside_media_root(draft, settings):
     _plan, attachment = draft
-    assert attachment.file.path.startswith(str(settings.VAR_DIR / "private"))
-    assert not attachment.file.path.startswith(str(settings.MEDIA_ROOT))
+    stored = settings.VAR_DIR / "private" / attachment.file.name
+    assert stored.read_bytes() == b"%PDF-1.4 secret"
+    assert not any(settings.MEDIA_ROOT.rglob("secret*"))
     with pytest.raises(ValueError):
         attachment.file.url  # noqa: B018
 
