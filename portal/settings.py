@@ -221,11 +221,46 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_ROOT = BASE_DIR / "portal" / "root"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
+
+def file_storages():
+    """Where uploaded and generated files live: "default" (news images) and
+    "private" (attachments, check evidence, achievement files, plan PDFs). The
+    file system (MEDIA_ROOT and VAR_DIR/private) unless FILE_STORAGE=s3: then one
+    bucket of an S3-compatible object store, under the prefixes media/ and
+    private/ (pilots/objectstore.py)."""
+    kind = env_str("FILE_STORAGE", "filesystem")
+    if kind == "filesystem":
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "private": {"BACKEND": "pilots.files.PrivateStorage"},
+        }
+    if kind != "s3":
+        raise ImproperlyConfigured(
+            f"FILE_STORAGE {kind!r} is not supported (filesystem or s3)"
+        )
+    bucket = env_str("S3_BUCKET")
+    if not bucket:
+        raise ImproperlyConfigured("S3_BUCKET must be set when FILE_STORAGE is s3")
+    options = {
+        "bucket_name": bucket,
+        # Unset: Amazon S3 itself, and boto3's own search for credentials.
+        "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+        "region_name": env_str("S3_REGION") or None,
+        "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+        # MinIO and most self-hosted stores name the bucket in the path, not in a
+        # host name of its own.
+        "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+    }
+    backend = "pilots.objectstore.ObjectStorage"
+    return {
+        "default": {"BACKEND": backend, "OPTIONS": {**options, "location": "media"}},
+        "private": {"BACKEND": backend, "OPTIONS": {**options, "location": "private"}},
+    }
+
+
 STORAGES = {
-    # News images.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Attachments, check evidence, achievement files, plan PDFs (pilots/files.py).
-    "private": {"BACKEND": "pilots.files.PrivateStorage"},
+    **file_storages(),
     "staticfiles": {
         # Hashed names let browsers cache assets for a year; needs collectstatic.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -4,9 +4,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
-from portal.settings import database_from_url
+from portal.settings import database_from_url, file_storages
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,6 +66,22 @@ def test_database_url_parsing(monkeypatch):
     assert pg["CONN_MAX_AGE"] == 600  # persistent connections by default
     assert database_from_url("sqlite:////srv/x.db")["NAME"] == "/srv/x.db"
     assert database_from_url("sqlite:///var/x.db")["NAME"] == str(ROOT / "var/x.db")
+
+
+@pytest.mark.parametrize(
+    "environment, message",
+    [
+        ({"FILE_STORAGE": "s3"}, "S3_BUCKET must be set when FILE_STORAGE is s3"),
+        ({"FILE_STORAGE": "ftp"}, "FILE_STORAGE 'ftp' is not supported"),
+    ],
+)
+def test_file_storage_misconfigured_refuses_to_start(monkeypatch, environment, message):
+    # Never a quiet fall back to the local disk, where the other servers do not look.
+    monkeypatch.delenv("S3_BUCKET", raising=False)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        file_storages()
 
 
 def make_run_dry(*args, **env):
