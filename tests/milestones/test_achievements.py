@@ -1,5 +1,3 @@
-import os
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -178,7 +176,8 @@ def test_unit_adds_and_removes_file(client, unit_user, zhejiang):
         {"file": SimpleUploadedFile("说明.pdf", PDF)},
     )
     stored = AchievementFile.objects.get()
-    path = stored.file.path
+    name = stored.file.name
+    assert stored.file.storage.exists(name)
     response = client.post(
         reverse("milestones:achievement_file_remove", args=[stored.pk]),
         {"confirmed": "1"},
@@ -186,7 +185,7 @@ def test_unit_adds_and_removes_file(client, unit_user, zhejiang):
     )
     assert AchievementFile.objects.count() == 0
     assert "已删除。" in response.content.decode()
-    assert not os.path.exists(path)
+    assert not stored.file.storage.exists(name)
 
 
 def test_file_with_wrong_content_is_refused_on_detail(client, unit_user, zhejiang):

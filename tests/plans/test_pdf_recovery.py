@@ -3,7 +3,6 @@ Retry offered, after MAX_ATTEMPTS), a pending one the broker never took or whose
 task message was lost is sent again."""
 
 import datetime
-import os
 import time
 
 import pytest
@@ -116,7 +115,8 @@ def test_old_draft_pdfs_are_deleted_with_their_files_and_versions_kept(
     now = timezone.now()
     old_draft = _pdf(plan, None, PlanPdf.Status.READY, draft_content={})
     old_draft.file.save("old.pdf", ContentFile(b"%PDF-1.4 old"))
-    path = old_draft.file.path
+    name = old_draft.file.name
+    assert old_draft.file.storage.exists(name)
     recent_draft = _pdf(plan, None, PlanPdf.Status.READY, draft_content={})
     old_version = _pdf(plan, version, PlanPdf.Status.READY)
     PlanPdf.objects.filter(pk__in=[old_draft.pk, old_version.pk]).update(
@@ -127,4 +127,4 @@ def test_old_draft_pdfs_are_deleted_with_their_files_and_versions_kept(
         recent_draft.pk,
         old_version.pk,
     }
-    assert not os.path.exists(path)
+    assert not old_draft.file.storage.exists(name)
