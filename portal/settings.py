@@ -222,6 +222,19 @@ WHITENOISE_ROOT = BASE_DIR / "portal" / "root"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 
+def _s3_client_config(addressing_style):
+    """botocore's settings for the object store. Given a config, django-storages
+    takes the addressing style from it alone."""
+    from botocore.config import Config
+
+    return Config(
+        s3={"addressing_style": addressing_style},
+        connect_timeout=5,
+        read_timeout=60,
+        retries={"max_attempts": 2},
+    )
+
+
 def file_storages():
     """Where uploaded and generated files live: "default" (news images) and
     "private" (attachments, check evidence, achievement files, plan PDFs). The
@@ -250,7 +263,8 @@ def file_storages():
         "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
         # MinIO and most self-hosted stores name the bucket in the path, not in a
         # host name of its own.
-        "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+        # A store that does not answer fails a request in seconds, not minutes.
+        "client_config": _s3_client_config(env_str("S3_ADDRESSING_STYLE", "path")),
     }
     backend = "pilots.objectstore.ObjectStorage"
     return {

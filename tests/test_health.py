@@ -51,6 +51,27 @@ def test_database_down_is_named(client, monkeypatch, redis_broker_url):
     assert response.content == b"unavailable: database\n"
 
 
+def test_file_store_down_is_named(client, settings, monkeypatch, redis_broker_url):
+    # The object store chosen as a deployment chooses it, where nothing listens.
+    from portal.settings import file_storages
+
+    for variable, value in {
+        "FILE_STORAGE": "s3",
+        "S3_BUCKET": "portal",
+        "S3_ENDPOINT_URL": "http://127.0.0.1:1",
+        "S3_ACCESS_KEY_ID": "portal",
+        "S3_SECRET_ACCESS_KEY": "portal-secret",
+        "S3_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(variable, value)
+    settings.STORAGES = {**settings.STORAGES, **file_storages()}
+    response = client.get("/healthz")
+    assert (response.status_code, response.content) == (
+        503,
+        b"unavailable: file store\n",
+    )
+
+
 def test_healthz_takes_only_get(client):
     assert client.post("/healthz").status_code == 405
 
