@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from milestones import reminders
 from milestones.models import ReminderKind, ReminderRule
+from milestones.programme import TIMELINE_FIELDS
 from pilots.deadlines import due_date
 from pilots.models import Batch, DeadlineKind, Extension, Notification
 from tests.conftest import client_for
@@ -14,19 +15,11 @@ from tests.conftest import client_for
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
-def _timeline(batch, **changes):
+def timeline_form(batch, **changes):
+    """The timeline form's data for `batch`, with `changes`."""
     data = {
         name: getattr(batch, name).isoformat() if getattr(batch, name) else ""
-        for name in (
-            "launch_date",
-            "plan_due",
-            "implementation_start",
-            "implementation_end",
-            "midterm_start",
-            "midterm_end",
-            "acceptance_due",
-            "promotion_from",
-        )
+        for name in TIMELINE_FIELDS
     }
     return {**data, **changes}
 
@@ -97,7 +90,7 @@ def test_programme_object_pages_refuse_other_roles(
 
 def test_office_changes_the_plan_deadline(client, office_user, zhejiang):
     batch = Batch.objects.current()
-    data = _timeline(batch, plan_due="2020-04-30")
+    data = timeline_form(batch, plan_due="2020-04-30")
     response = client_for(client, office_user).post(
         reverse("milestones:programme_timeline"), data, follow=True
     )
@@ -123,8 +116,8 @@ def test_a_moved_deadline_is_told_once_to_the_units_it_moves_for(
     )
     client_for(client, office_user)
     url = reverse("milestones:programme_timeline")
-    client.post(url, _timeline(batch, midterm_end="2021-07-10"))
-    client.post(url, _timeline(batch, midterm_end="2021-07-10"))  # saved again
+    client.post(url, timeline_form(batch, midterm_end="2021-07-10"))
+    client.post(url, timeline_form(batch, midterm_end="2021-07-10"))  # saved again
 
     told = Notification.objects.filter(kind="deadline_moved")
     assert [n.recipient for n in told] == [unit_user]
@@ -135,7 +128,7 @@ def test_a_moved_deadline_is_told_once_to_the_units_it_moves_for(
 
 def test_timeline_dates_out_of_order_are_refused_and_input_kept(client, office_user):
     batch = Batch.objects.current()
-    data = _timeline(
+    data = timeline_form(
         batch, plan_due="2020-02-01", midterm_end="2020-11-01", acceptance_due=""
     )
     response = client_for(client, office_user).post(
@@ -157,7 +150,9 @@ def test_timeline_dates_out_of_order_are_refused_and_input_kept(client, office_u
 
 def test_implementation_must_end_after_it_starts(client, office_user):
     batch = Batch.objects.current()
-    data = _timeline(batch, implementation_end=batch.implementation_start.isoformat())
+    data = timeline_form(
+        batch, implementation_end=batch.implementation_start.isoformat()
+    )
     response = client_for(client, office_user).post(
         reverse("milestones:programme_timeline"), data
     )

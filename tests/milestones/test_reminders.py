@@ -23,6 +23,7 @@ from pilots.models import (
     User,
 )
 from tests.conftest import make_user
+from tests.milestones.test_programme import timeline_form
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 # The 2020 batch (the current one in the programme data): plans due 2020-04-15.
@@ -285,20 +286,7 @@ def test_a_timeline_change_gets_reminders_for_the_new_date_once(
     with time_machine.travel(at(14), tick=False):
         reminders.send_due_reminders()
     assert _recipients() == ["fujian-member", "zhejiang-member"]
-    batch = Batch.objects.get(slug="2020")
-    dates = {
-        name: getattr(batch, name).isoformat() if getattr(batch, name) else ""
-        for name in (
-            "launch_date",
-            "plan_due",
-            "implementation_start",
-            "implementation_end",
-            "midterm_start",
-            "midterm_end",
-            "acceptance_due",
-            "promotion_from",
-        )
-    }
+    dates = timeline_form(Batch.objects.get(slug="2020"))
     client.force_login(office_user)
     with time_machine.travel(at(14, 10), tick=False):
         client.post(
