@@ -386,7 +386,12 @@ def section(page, heading_id):
 
 
 def workspace(page, name):
-    return page.locator(".workspace-nav").get_by_role("link", name=name, exact=True)
+    """A link of the workspace row; one in a menu is shown by opening its menu."""
+    link = page.locator(".workspace-nav").get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        menu = page.locator(".workspace-nav .dropdown", has=link)
+        menu.locator(".dropdown-toggle").click()
+    return link
 
 
 def public_nav(page, name):
