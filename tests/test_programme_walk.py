@@ -389,7 +389,10 @@ def workspace(page, name):
     """A link of the workspace row; one in a menu is shown by opening its menu."""
     link = page.locator(".workspace-nav").get_by_role("link", name=name, exact=True)
     if not link.is_visible():
-        menu = page.locator(".workspace-nav .dropdown", has=link)
+        # `has` is looked for inside each menu (the link without the row), and
+        # among hidden elements: a closed menu's links are not displayed.
+        named = page.get_by_role("link", name=name, exact=True, include_hidden=True)
+        menu = page.locator(".workspace-nav .dropdown", has=named)
         menu.locator(".dropdown-toggle").click()
     return link
 
