@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pilots.files import sniff
+from pilots.forms import LabelledMultipleChoiceField
 from pilots.models import BusinessDomain, PilotUnit, Task
 
 from .models import NewsPost
@@ -19,7 +20,7 @@ class TaskChoiceField(forms.ModelMultipleChoiceField):
 
 
 class NewsPostForm(forms.ModelForm):
-    units = forms.ModelMultipleChoiceField(
+    units = LabelledMultipleChoiceField(
         label=_("Units"),
         queryset=PilotUnit.objects.all(),
         required=False,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pilots.forms import LabelledChoiceField, LabelledMultipleChoiceField
 from pilots.models import Batch, PilotUnit
 
 from . import public_messages as services
@@ -31,6 +32,7 @@ class PublicMessageForm(forms.ModelForm):
     class Meta:
         model = PublicMessage
         fields = ["kind", "notice", "unit", "subject", "body", "name", "email"]
+        field_classes = {"unit": LabelledChoiceField}
         widgets = {"body": forms.Textarea(attrs={"rows": 8})}
         labels = {"name": gettext_lazy("Your name")}
         help_texts = {
@@ -141,6 +143,7 @@ class PublicNoticeForm(forms.ModelForm):
     class Meta:
         model = PublicNotice
         fields = ["title", "body", "units", "starts_on", "ends_on", "published"]
+        field_classes = {"units": LabelledMultipleChoiceField}
         widgets = {
             "body": forms.Textarea(attrs={"rows": 12}),
             "units": forms.CheckboxSelectMultiple,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pilots.files import AttachmentForm
+from pilots.forms import LabelledChoiceField
 from pilots.models import PilotUnit
 
 from .achievements import STATE_LABELS
@@ -23,6 +24,7 @@ class AchievementForm(forms.ModelForm):
     class Meta:
         model = Achievement
         fields = ["task", "kind", "title", "description"]
+        field_classes = {"task": LabelledChoiceField}
         widgets = {"description": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, unit, with_file=True, **kwargs):
@@ -55,7 +57,7 @@ class RecommendForm(forms.Form):
 
 
 class AchievementFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(
+    unit = LabelledChoiceField(
         label=_("Unit"), queryset=PilotUnit.objects.all(), required=False
     )
     kind = forms.ChoiceField(

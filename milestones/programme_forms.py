@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from pilots.forms import LabelledChoiceField, LabelledMultipleChoiceField
 from pilots.models import Batch, DeadlineKind, PilotUnit, Task
 
 from . import programme
@@ -70,7 +71,7 @@ class BatchMembersMixin:
     """A batch's units and the tasks they carry out in it."""
 
     def _members_fields(self):
-        self.fields["units"] = forms.ModelMultipleChoiceField(
+        self.fields["units"] = LabelledMultipleChoiceField(
             label=_("Units"),
             queryset=PilotUnit.objects.order_by("order", "pk"),
             widget=forms.CheckboxSelectMultiple,
@@ -140,7 +141,7 @@ class BatchCopyForm(BatchMembersMixin, forms.ModelForm):
 
 
 class ExtensionForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+    unit = LabelledChoiceField(label=_("Unit"), queryset=None)
     kind = forms.ChoiceField(label=_("Deadline"), choices=DeadlineKind.choices)
     due = forms.DateField(label=_("Extended until"), widget=DATE)
     reason = forms.CharField(

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pilots.forms import LabelledChoiceField
+
 from .models import (
     SECTION_MAX_CHARS,
     Anchor,
@@ -83,6 +85,7 @@ class ScheduleItemForm(TaskChoiceMixin, forms.ModelForm):
     class Meta:
         model = ScheduleItem
         fields = ["task", "title", "start", "end"]
+        field_classes = {"task": LabelledChoiceField}
         widgets = {
             "start": forms.DateInput(attrs={"type": "date"}),
             "end": forms.DateInput(attrs={"type": "date"}),
@@ -110,6 +113,7 @@ class DeliverableForm(TaskChoiceMixin, forms.ModelForm):
     class Meta:
         model = Deliverable
         fields = ["task", "title", "kind", "due"]
+        field_classes = {"task": LabelledChoiceField}
         widgets = {"due": forms.DateInput(attrs={"type": "date"})}
 
     def clean_due(self):

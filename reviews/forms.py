@@ -5,6 +5,7 @@ from django.db.models import Case, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pilots.forms import LabelledChoiceField
 from pilots.models import User
 
 from .models import (
@@ -132,6 +133,7 @@ class MaterialForm(forms.ModelForm):
     class Meta:
         model = Submission
         fields = ["unit", "material_title", "material_text"]
+        field_classes = {"unit": LabelledChoiceField}
 
     def __init__(self, *args, round_, **kwargs):
         super().__init__(*args, **kwargs)
