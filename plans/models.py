@@ -165,6 +165,13 @@ class PlanSection(models.Model):
         return self.get_key_display()
 
 
+def choice_label(choices, value):
+    """The label, in the reader's language, of a choice stored in a snapshot (a
+    version's frozen JSON keeps the value); a value no longer among the choices
+    shows as stored."""
+    return choices(value).label if value in choices.values else value
+
+
 class Contact(models.Model):
     class Role(models.TextChoices):
         RESPONSIBLE = "responsible", _("Responsible person")

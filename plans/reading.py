@@ -11,14 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .gantt import page_gantt
-from .models import OUTLINE, Anchor, Contact, Deliverable, SectionKey
+from .models import OUTLINE, Anchor, Contact, Deliverable, SectionKey, choice_label
 from .pdf import document_from_snapshot, ordered_schedule
 from .services import NEEDS_KEYS
-
-
-def _label(choices, value):
-    """A choice's label; a value no longer among the choices shows as stored."""
-    return choices(value).label if value in choices.values else value
 
 
 def _outline(texts):
@@ -71,13 +66,13 @@ def version_reading(version):
             {
                 "task": d["task_title"],
                 "title": d["title"],
-                "kind": _label(Deliverable.Kind, d["kind"]),
+                "kind": choice_label(Deliverable.Kind, d["kind"]),
                 "due": day(d["due"]),
             }
             for d in content.get("deliverables", [])
         ],
         "contacts": [
-            {**c, "role": _label(Contact.Role, c["role"])}
+            {**c, "role": choice_label(Contact.Role, c["role"])}
             for c in content.get("contacts", [])
         ],
         "attachments": content.get("attachments", []),

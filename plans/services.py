@@ -27,12 +27,14 @@ from .models import (
     TRANSITIONS,
     Anchor,
     Contact,
+    Deliverable,
     Plan,
     PlanComment,
     PlanSection,
     PlanVersion,
     SectionKey,
     Status,
+    choice_label,
 )
 
 NEEDS_KEYS = [
@@ -561,11 +563,14 @@ def _rows_text(name, rows):
         ]
     elif name == "deliverables":
         lines = [
-            f"{r['due']} [{r['kind']}] {r['task_title']}: {r['title']}" for r in rows
+            f"{r['due']} [{choice_label(Deliverable.Kind, r['kind'])}] "
+            f"{r['task_title']}: {r['title']}"
+            for r in rows
         ]
     else:
         lines = [
-            f"{r['task_title'] or '*'} {r['role']}: {r['name']}, {r['post']}, "
+            f"{r['task_title'] or '*'} {choice_label(Contact.Role, r['role'])}: "
+            f"{r['name']}, {r['post']}, "
             f"{r['phone']}, {r['email']}"
             for r in rows
         ]

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from pilots.permissions import readable_task_ids
 
 from .. import services
-from ..models import Anchor, SectionKey
+from ..models import Anchor, Contact, Deliverable, SectionKey, choice_label
 from .access import get_plan
 
 
@@ -22,6 +22,14 @@ def version_detail(request, slug, number):
         {"label": key.label, "text": content["sections"].get(key.value, "")}
         for key in SectionKey
     ]
+    deliverables = [
+        {**d, "kind": choice_label(Deliverable.Kind, d["kind"])}
+        for d in content.get("deliverables", [])
+    ]
+    contacts = [
+        {**c, "role": choice_label(Contact.Role, c["role"])}
+        for c in content.get("contacts", [])
+    ]
     return render(
         request,
         "plans/version_detail.html",
@@ -31,6 +39,8 @@ def version_detail(request, slug, number):
             "version": version,
             "content": content,
             "sections": sections,
+            "deliverables": deliverables,
+            "contacts": contacts,
         },
     )
 
