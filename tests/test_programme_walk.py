@@ -441,10 +441,12 @@ def unit_writes_the_plan(walk, data):
 
     with walk.step("submission is refused while the plan is incomplete", "unit"):
         submit(page, page.get_by_role("button", name=ui["submit_plan"]))
-        messages = told(page)
-        assert ui["incomplete"] in messages
-        assert ui["no_responsible"] in messages
-        assert ui["no_schedule"] in messages
+        # One alert: the refusal, then every blocker in a list.
+        [alert] = told(page)
+        assert alert.startswith(ui["incomplete"])
+        blockers = page.locator("main > .alert li").all_inner_texts()
+        assert ui["no_responsible"] in blockers
+        assert ui["no_schedule"] in blockers
         assert page.locator("#plan-status").inner_text() != ui["submitted"]
 
     with walk.step("the unit fills in contacts, schedule, deliverables", "unit"):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,9 +50,11 @@ def submit(request, slug):
             plan=plan, expected=form.cleaned_data["expected"], user=request.user
         )
     except services.Incomplete as refused:
-        messages.error(request, str(refused))
-        for blocker in refused.blockers:
-            messages.warning(request, blocker)
+        # One alert listing every blocker, not one alert per blocker.
+        messages.error(
+            request,
+            render_to_string("plans/_incomplete_message.html", {"refused": refused}),
+        )
     except services.PlanError as refused:
         messages.error(request, str(refused))
     else:

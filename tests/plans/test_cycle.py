@@ -1,11 +1,14 @@
 """The whole life of a plan, through the web client as its users would drive it."""
 
 import datetime
+import html
+import re
 
 import time_machine
 from django.urls import reverse
 
 from pilots.history import history_of
+from plans import services as plan_services
 from plans.models import (
     Contact,
     Plan,
@@ -90,7 +93,7 @@ def test_plan_cycle_from_draft_to_approval_through_the_web(
         _post_section(client, SectionKey.STATUS_QUO, "只写了一节。")
         response = _submit(client, Status.DRAFT)
         assert "The plan is not complete yet." in response.content.decode()
-        messages = [str(m) for m in response.context["messages"]]
+        _sentence, messages = _refusal(response)
         assert "Section “Main content” is empty." in messages
         assert "The overall contact is missing." in messages
         assert any(
@@ -188,6 +191,36 @@ def test_plan_cycle_from_draft_to_approval_through_the_web(
     )
 
 
+def _refusal(response):
+    """A refused submission's one alert: its sentence and the blockers it lists."""
+    page = response.content.decode()
+    alerts = re.findall(
+        r'<div class="alert alert-danger" role="alert">(.*?)</div>', page, re.S
+    )
+    assert len(alerts) == 1
+    levels = [m.level_tag for m in response.context["messages"]]
+    assert levels.count("error") == 1 and "warning" not in levels
+    sentence = re.search(r"<p[^>]*>(.*?)</p>", alerts[0], re.S).group(1)
+    items = re.findall(r"<li>(.*?)</li>", alerts[0], re.S)
+    return html.unescape(sentence), [html.unescape(item) for item in items]
+
+
+def test_plan_incomplete_submission_lists_every_blocker_in_one_alert(
+    client, zhejiang, unit_user
+):
+    client_for(client, unit_user)
+    response = client.post(
+        reverse("plans:submit", args=["zhejiang"]),
+        {"expected": Status.DRAFT},
+        follow=True,
+    )
+    _sentence, blockers = _refusal(response)
+    plan = Plan.objects.get(unit=zhejiang)
+    expected = [str(b) for b in plan_services.plan_completeness(plan).blockers]
+    assert len(expected) > 10
+    assert blockers == expected
+
+
 def test_plan_incomplete_submission_is_refused_in_chinese(client, zhejiang, unit_user):
     client_for(client, unit_user)
     response = client.post(
@@ -195,8 +228,8 @@ def test_plan_incomplete_submission_is_refused_in_chinese(client, zhejiang, unit
         {"expected": Status.DRAFT},
         follow=True,
     )
-    messages = [str(m) for m in response.context["messages"]]
-    assert messages[0] == "方案尚未完整，暂不能提交。"
+    sentence, messages = _refusal(response)
+    assert sentence == "方案尚未完整，暂不能提交。"
     assert "“主要内容”一节尚未填写。" in messages
     assert "尚未填写总体负责人。" in messages
     assert "任务“山洪灾害监测预警平台”尚无预期成果。" in messages
@@ -213,8 +246,8 @@ def test_plan_incomplete_submission_in_english_names_tasks_by_english_title(
         {"expected": Status.DRAFT},
         follow=True,
     )
-    messages = [str(m) for m in response.context["messages"]]
-    assert messages[0] == "The plan is not complete yet."
+    sentence, messages = _refusal(response)
+    assert sentence == "The plan is not complete yet."
     # A task by its English title (Task.label), as the rest of the page shows it.
     task = "Flash-flood monitoring and early-warning platform"
     for missing in ("responsible person", "contact", "schedule item", "deliverable"):
