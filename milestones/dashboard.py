@@ -397,7 +397,10 @@ def stage_totals(rows, scope):
 
 
 def filter_rows(rows, *, stage="", state="", owing=""):
-    """The rows behind a number of the dashboard (unknown filters match nothing)."""
+    """The rows behind a number of the dashboard; no filter at all is every unit,
+    an unknown filter matches nothing."""
+    if not (stage or state or owing):
+        return rows
     if owing:
         return [row for row in rows if owing in row.owing]
     if stage not in STAGE_KEYS:

@@ -277,6 +277,28 @@ def test_units_list_owing_a_report_period(client, frozen, office_user, zhejiang)
 def test_units_list_with_an_unknown_filter_is_empty(client, frozen, office_user):
     html = html_of(client, office_user, "milestones:office_units", "?stage=nonsense")
     assert matrix_rows(html) == []
+    assert "· 0 个单位</p>" in html
+
+
+def test_units_list_without_a_filter_lists_and_counts_every_unit(
+    client, frozen, office_user
+):
+    html = html_of(client, office_user, "milestones:office_units")
+    assert len(matrix_rows(html)) == 11
+    assert "· 11 个单位</p>" in html
+    assert "0 个单位" not in html
+
+
+def test_units_list_counts_the_units_it_lists(client, frozen, office_user, zhejiang):
+    plan(zhejiang, office_user, status=Status.APPROVED)
+    html = html_of(
+        client,
+        office_user,
+        "milestones:office_units",
+        "?stage=plan_approved&state=done",
+    )
+    assert len(matrix_rows(html)) == 1
+    assert "· 1 个单位</p>" in html
 
 
 # ------------------------------------------------------------------ task progress
