@@ -13,7 +13,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from pilots.messaging import absolute_url, notify_all
 from pilots.models import Batch, Notification, User
@@ -22,14 +22,51 @@ from . import messages
 from .models import ReminderKind
 from .outstanding import decisions_pending, owed_by_units, sheets_owed
 
-# The digest's summary, in order: name -> label.
+# The digest's summary, in order: name -> how many there are, as a sentence.
 SUMMARY = {
-    "plans": gettext_lazy("Implementation plans not submitted"),
-    "reports": gettext_lazy("Progress reports overdue"),
-    "materials": gettext_lazy("Mid-term or acceptance material missing"),
-    "sheets": gettext_lazy("Score sheets missing in open rounds"),
-    "decisions": gettext_lazy("Review decisions to take"),
+    "plans": ngettext_lazy(
+        "%(count)s unit has not submitted its implementation plan",
+        "%(count)s units have not submitted their implementation plan",
+        "count",
+    ),
+    # Reports count only once overdue (see outstanding()): the sentence says so.
+    "reports": ngettext_lazy(
+        "%(count)s progress report is overdue",
+        "%(count)s progress reports are overdue",
+        "count",
+    ),
+    "materials": ngettext_lazy(
+        "%(count)s unit has not submitted its mid-term or acceptance material",
+        "%(count)s units have not submitted their mid-term or acceptance material",
+        "count",
+    ),
+    "sheets": ngettext_lazy(
+        "%(count)s score sheet is missing in open rounds",
+        "%(count)s score sheets are missing in open rounds",
+        "count",
+    ),
+    "decisions": ngettext_lazy(
+        "%(count)s review decision is waiting to be taken",
+        "%(count)s review decisions are waiting to be taken",
+        "count",
+    ),
 }
+
+
+def summary_sentence(name, total, overdue):
+    """How many of `name` are outstanding, and how many of those are overdue."""
+    what = SUMMARY[name] % {"count": total}
+    if not overdue or name == "reports":
+        return _("%(what)s.") % {"what": what}
+    if overdue == total == 1:
+        late = _("it is overdue")
+    elif overdue == total:
+        late = _("all of them are overdue")
+    else:
+        late = ngettext(
+            "%(count)s of them is overdue", "%(count)s of them are overdue", overdue
+        ) % {"count": overdue}
+    return _("%(what)s; %(overdue)s.") % {"what": what, "overdue": late}
 
 
 @dataclasses.dataclass
@@ -65,8 +102,8 @@ class Digest:
 
     @property
     def summary(self):
-        """[(label, total, overdue)] in SUMMARY's order, zeros included."""
-        return [(label, *self.counts[name]) for name, label in SUMMARY.items()]
+        """One sentence per line of SUMMARY, in its order, zeros included."""
+        return [summary_sentence(name, *self.counts[name]) for name in SUMMARY]
 
 
 def outstanding(*, batch, today):

@@ -6,7 +6,7 @@ import time
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from milestones import digest
 from milestones.models import CheckKind, CheckMaterial, ProgressReport
@@ -96,11 +96,11 @@ def test_digest_lists_the_units_outstanding_and_overdue(office_user, settings):
             "智慧水利先行先试（2020年）：截至2020-07-20（北京时间）的待办与逾期事项。",
             "",
             "汇总",
-            "- 实施方案未提交：2，其中逾期1",
-            "- 进展报告逾期：1，其中逾期1",
-            "- 中期检查或验收材料未提交：0",
-            "- 进行中评审轮次缺评分表：1",
-            "- 待作出的评审决定：1",
+            "- 2个单位未提交实施方案，其中1个已逾期。",
+            "- 1份进展报告逾期未交。",
+            "- 0个单位未提交中期检查或验收材料。",
+            "- 进行中的评审轮次缺1份评分表。",
+            "- 1项评审决定待作出。",
             "",
             "按单位",
             "",
@@ -132,6 +132,57 @@ def test_digest_lists_the_units_outstanding_and_overdue(office_user, settings):
     )
     assert notification.body in email.body
     assert f"{site}/todo/" in email.body
+
+
+def test_digest_summary_reads_as_sentences_in_english(english_office_user):
+    programme(english_office_user)
+    digest.send_weekly_digest(today=MONDAY)
+    body = Notification.objects.get(recipient=english_office_user).body
+    summary = body.split("\n\n")[1].splitlines()
+    assert summary == [
+        "Summary",
+        "- 2 units have not submitted their implementation plan; 1 of them is overdue.",
+        "- 1 progress report is overdue.",
+        "- 0 units have not submitted their mid-term or acceptance material.",
+        "- 1 score sheet is missing in open rounds.",
+        "- 1 review decision is waiting to be taken.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "total, overdue, chinese, english",
+    [
+        (
+            1,
+            1,
+            "1个单位未提交实施方案，已逾期。",
+            "1 unit has not submitted its implementation plan; it is overdue.",
+        ),
+        (
+            3,
+            3,
+            "3个单位未提交实施方案，均已逾期。",
+            "3 units have not submitted "
+            "their implementation plan; all of them are overdue.",
+        ),
+        (
+            3,
+            0,
+            "3个单位未提交实施方案。",
+            "3 units have not submitted their implementation plan.",
+        ),
+    ],
+)
+def test_digest_summary_says_how_many_are_overdue_once(
+    total, overdue, chinese, english
+):
+    with translation.override("zh-hans"):
+        assert digest.summary_sentence("plans", total, overdue) == chinese
+    with translation.override("en"):
+        assert digest.summary_sentence("plans", total, overdue) == english
+    # Every report counted is overdue: the sentence does not say it twice.
+    with translation.override("zh-hans"):
+        assert digest.summary_sentence("reports", 9, 9) == "9份进展报告逾期未交。"
 
 
 def test_digest_counts_missing_material_once_the_window_opens(office_user):
