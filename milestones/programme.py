@@ -7,7 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.template import Context, Template
+from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone, translation
 
 from pilots.deadlines import due_date, extend
@@ -115,6 +115,18 @@ def render_rule(*, subject, body, context):
             Template(subject).render(context).strip(),
             Template(body).render(context).strip(),
         )
+
+
+def example_of(rule, *, batch, unit):
+    """(subject, body) that `rule` sends, for the sample `unit` of `batch`; None
+    when its text is not a valid template."""
+    context = sample_context(
+        kind=rule.kind, days_before=rule.days_before, batch=batch, unit=unit
+    )
+    try:
+        return render_rule(subject=rule.subject, body=rule.body, context=context)
+    except TemplateSyntaxError:
+        return None
 
 
 def save_rule(*, rule):

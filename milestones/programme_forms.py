@@ -209,19 +209,7 @@ class ReminderRuleForm(forms.ModelForm):
 
     def _render_saved(self):
         """What the saved rule sends, shown before any change."""
-        rule = self.instance
-        context = programme.sample_context(
-            kind=rule.kind,
-            days_before=rule.days_before,
-            batch=self.batch,
-            unit=self.unit,
-        )
-        try:
-            return programme.render_rule(
-                subject=rule.subject, body=rule.body, context=context
-            )
-        except TemplateSyntaxError:
-            return None
+        return programme.example_of(self.instance, batch=self.batch, unit=self.unit)
 
     def clean(self):
         cleaned = super().clean()

@@ -151,9 +151,18 @@ def _when(days):
 @office_only
 def programme_rules(request):
     rules = list(ReminderRule.objects.order_by("kind", "-days_before"))
+    # Each subject as it is sent, for the same sample unit as the edit form's
+    # preview; the template itself shows in the edit form.
+    batch = Batch.objects.current()
+    unit = batch.units.order_by("order").first() if batch else None
     for rule in rules:
         rule.when = _when(rule.days_before)
-    return render(request, "milestones/programme_rules.html", {"rules": rules})
+        rule.example = programme.example_of(rule, batch=batch, unit=unit)
+    return render(
+        request,
+        "milestones/programme_rules.html",
+        {"rules": rules, "example_unit": unit},
+    )
 
 
 def _rule_form(request, rule):

@@ -416,6 +416,35 @@ def test_rule_list_shows_lead_times(client, office_user):
     assert "逾期1天" in page
 
 
+def test_rule_list_shows_each_subject_as_sent_and_the_edit_form_its_text(
+    client, office_user
+):
+    client_for(client, office_user)
+    page = client.get(reverse("milestones:programme_rules")).content.decode()
+    batch = Batch.objects.current()
+    unit = batch.units.order_by("order").first()
+    due = batch.plan_due.isoformat()
+    assert f"将于{due}截止（还有7天）</td>" in page
+    assert f"<td>{unit.name}的评审打分已逾期（截止日期" in page
+    assert f"以{unit.name}及其日期为例" in page
+    assert "{{" not in page
+    rule = ReminderRule.objects.get(kind=ReminderKind.PLAN, days_before=7)
+    form = client.get(reverse("milestones:programme_rule_edit", args=[rule.pk]))
+    assert "{{ deadline }}将于{{ due|date:&#x27;Y-m-d&#x27; }}截止" in (
+        form.content.decode()
+    )
+
+
+def test_rule_list_marks_a_subject_that_is_not_a_valid_template(client, office_user):
+    ReminderRule.objects.create(
+        kind=ReminderKind.MIDTERM, days_before=45, subject="{% if %}", body="b"
+    )
+    client_for(client, office_user)
+    page = client.get(reverse("milestones:programme_rules")).content.decode()
+    assert "<code>{% if %}</code>" in page
+    assert "不是有效的模板" in page
+
+
 @pytest.mark.parametrize("extra", [0, 6])
 def test_rule_list_query_count_constant(
     client, django_assert_num_queries, office_user, extra
@@ -427,8 +456,9 @@ def test_rule_list_query_count_constant(
     client_for(client, office_user)
     url = reverse("milestones:programme_rules")
     client.get(url)
-    # Session, user, the navigation's unread count, the rules.
-    with django_assert_num_queries(4):
+    # Session, user, the navigation's unread count, the rules; the current batch
+    # and its first unit, the sample every subject is shown with.
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["rules"]) == ReminderRule.objects.count()
     assert ("提前35天" in response.content.decode()) == bool(extra)
