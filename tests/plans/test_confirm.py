@@ -123,9 +123,10 @@ def test_an_incomplete_plan_is_refused_without_a_question(client, zhejiang, unit
         {"expected": Status.DRAFT},
         follow=True,
     )
-    assert "方案尚未完整，暂不能提交。" in [
-        str(m) for m in response.context["messages"]
-    ]
+    # One alert: the refusal, then the blockers it lists.
+    [message] = response.context["messages"]
+    assert message.level_tag == "error"
+    assert str(message).startswith('<p class="mb-1">方案尚未完整，暂不能提交。</p>')
     assert current_plan(zhejiang).status == Status.DRAFT
 
 
