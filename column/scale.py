@@ -7,8 +7,8 @@ leave them, with the History rows the pages read. What a row would look like
 after the services ran is the only rule here; where the services have a home for
 a shape (a plan version's content) the builder follows it and the tests compare.
 
-Every unit, user and slug starts with SLUG_PREFIX; every text ends with MARK;
-every row whose model has `is_demo` has it set.
+Every unit, user and slug starts with SLUG_PREFIX; names say 合成 and the texts
+end with MARK; every row whose model has `is_demo` has it set.
 """
 
 import dataclasses

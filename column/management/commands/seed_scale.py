@@ -29,14 +29,16 @@ class Command(BaseCommand):
         "per reviewed plan, score sheets (submitted; one draft on plans under "
         "review) and decisions; progress reports, mid-term material and "
         "achievements of the units with approved plans; news, public notices and "
-        "public messages. Rows with an is_demo field have it set; texts end in "
-        "（合成数据）; accounts have unusable passwords. Refused when DEBUG is "
-        "false unless --force, and refused when the batch 'scale' exists (run it "
-        "on a fresh database)."
+        "public messages. Rows with an is_demo field have it set; names and texts "
+        "say 合成 / （合成数据）; accounts have unusable passwords. Refused "
+        "when DEBUG is false unless --force, and refused when the batch 'scale' "
+        "exists (run it on a fresh database)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--units", type=int, default=3000)
+        parser.add_argument(
+            "--units", type=int, default=3000, help="How many units (default 3000)."
+        )
         parser.add_argument(
             "--force",
             action="store_true",
