@@ -73,6 +73,10 @@ def _num(value):
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+# Width (in the chart's units) a year label needs to be read whole: "2028年".
+YEAR_ROOM = 24
+
+
 def gantt_svg(
     rows,
     window_start,
@@ -121,6 +125,7 @@ def gantt_svg(
         )
 
     # Month ticks: a line at each month start, a label in the month's middle.
+    end_x = scale.x(window_end + datetime.timedelta(days=1))
     out.append('<g class="months">')
     for month in month_starts(window_start, window_end):
         start = max(month, window_start)
@@ -131,7 +136,9 @@ def gantt_svg(
             f'<line class="tick" x1="{_num(x)}" y1="{header - 10}" '
             f'x2="{_num(x)}" y2="{height}" stroke="#c8c8c8" stroke-width="0.5"/>'
         )
-        if month.month == 1 or start == window_start:
+        # A January too close to the window's end for its year to be read is left
+        # unlabelled rather than cut off at the edge.
+        if start == window_start or (month.month == 1 and end_x - x >= YEAR_ROOM):
             out.append(
                 f'<text class="year" x="{_num(x + 1)}" y="9">'
                 f"{escape(year_format % {'year': month.year})}</text>"
@@ -140,7 +147,6 @@ def gantt_svg(
             f'<text class="month" x="{_num(middle)}" y="{header - 3}" '
             f'text-anchor="middle">{month.month}</text>'
         )
-    end_x = scale.x(window_end + datetime.timedelta(days=1))
     out.append(
         f'<line class="window-end" x1="{_num(end_x)}" y1="{header - 10}" '
         f'x2="{_num(end_x)}" y2="{height}" stroke="#c8c8c8" stroke-width="0.5"/>'

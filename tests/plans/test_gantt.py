@@ -203,3 +203,10 @@ def test_plan_page_gantt_of_a_department_holds_its_tasks_only(
     page = plan_page(client, department_user)
     (gantt,) = svgs(page, "gantt")
     assert len(list(bars(gantt))) == 2 < zhejiang.tasks.count()
+
+
+def test_a_year_too_close_to_the_windows_end_is_not_cut_off():
+    # The window ends on 2028-01-06: January 2028 has a tick but no room for "2028年".
+    root = parse(gantt_svg([], D(2026, 4, 1), D(2028, 1, 6)))
+    years = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "year"]
+    assert years == ["2026年", "2027年"]
