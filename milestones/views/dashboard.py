@@ -4,6 +4,7 @@ Both read the same figures (pilots/dashboard.py); a department's scope is the
 tasks in its business domains and the units that have them.
 """
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -26,10 +27,24 @@ def _scope(request):
     return scope
 
 
+# The dashboard shows the units that need attention first (overdue items first, the
+# matrix's order) and their tasks; every unit is on the units pages, UNITS_PER_PAGE
+# at a time, so neither page grows with a national programme.
+ATTENTION = 20
+UNITS_PER_PAGE = 50
+
+
 def _home(request):
     scope = _scope(request)
     context = dashboard.dashboard(scope)
     context["summary"] = dashboard_summary.summary(scope, context["rows"])
+    shown = context["rows"][:ATTENTION]
+    shown_units = {row.unit.pk for row in shown}
+    context["shown_rows"] = shown
+    context["shown_tasks"] = [
+        task for task in context["tasks"] if task.unit_id in shown_units
+    ]
+    context["units_url"] = scope.url("units")
     context["exports"] = [
         (label, scope.url("export", what, "xlsx"), scope.url("export", what, "csv"))
         for what, (_table, label) in exports.TABLES.items()
@@ -48,13 +63,19 @@ def _units(request):
     state = request.GET.get("state", "")
     owing = request.GET.get("owing", "")
     rows = dashboard.filter_rows(rows, stage=stage, state=state, owing=owing)
+    page = Paginator(rows, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return render(
         request,
         "milestones/dashboard_units.html",
         {
             "scope": scope,
             "batch": scope.batch,
-            "rows": rows,
+            "count": len(rows),
+            "rows": page.object_list,
+            "page": page,
+            "query": kept.urlencode(),
             "stages": dashboard.STAGES,
             "states": list(dashboard.STATES.items()),
             "heading": _filter_heading(stage, state, owing, periods),

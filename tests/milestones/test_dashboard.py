@@ -18,6 +18,7 @@ from milestones.models import (
     ProgressReport,
     TaskProgress,
 )
+from milestones.views.dashboard import ATTENTION, UNITS_PER_PAGE
 from pilots.models import Batch, BusinessDomain, Extension, PilotUnit, Task
 from plans.models import Plan, PlanVersion, Status
 from reviews import services as review_services
@@ -564,9 +565,46 @@ def test_dashboard_query_count_does_not_grow_with_units(
         assert PilotUnit.objects.count() == total
         with django_assert_num_queries(queries):
             response = client.get(reverse(name) + "?stage=plan_submitted&state=done")
-        # The synthetic units submitted their plans on time; the page shows them all.
-        html = response.content.decode()
-        assert html.count('<th scope="row"><a href="/units/synthetic-') == total - 11
+        # The home shows the units that need attention first, the units list one
+        # page of them: neither grows with the programme.
+        cap = UNITS_PER_PAGE if name.endswith("_units") else ATTENTION
+        shown = response.content.decode().count('<th scope="row"><a href="/units/')
+        assert shown <= cap and (total == 11 or shown == cap)
+        assert len(response.content) < 300_000
+
+
+def test_the_dashboard_shows_the_units_needing_attention_first_and_links_the_rest(
+    client, frozen, office_user
+):
+    grow_programme(40, office_user)
+    html = html_of(client, office_user)
+    assert html.count('<th scope="row"><a href="/units/') == ATTENTION
+    assert "此处列出51个单位中的前20个。" in html
+    assert (
+        f'<a href="{reverse("milestones:office_units")}">全部单位及其所处阶段 →</a>'
+        in html
+    )
+    # The tasks table follows the units shown, not every task of the programme.
+    tasks = html.split('id="dash-tasks-title"')[1].split("</table>")[0]
+    assert "仅列出上述单位的任务。" in tasks
+    assert tasks.count("<tr>") - 1 < Task.objects.count()
+
+
+def test_the_units_list_pages_keep_the_filter(client, frozen, office_user):
+    grow_programme(60, office_user)
+    units = reverse("milestones:office_units")
+    first = html_of(
+        client,
+        office_user,
+        "milestones:office_units",
+        "?stage=plan_submitted&state=done",
+    )
+    assert first.count('<th scope="row"><a href="/units/') == UNITS_PER_PAGE
+    assert "第 1 页，共 2 页" in first
+    assert "?stage=plan_submitted&amp;state=done&amp;page=2" in first
+    second = client.get(units + "?stage=plan_submitted&state=done&page=2")
+    rows = second.content.decode().count('<th scope="row"><a href="/units/')
+    assert 0 < rows < UNITS_PER_PAGE
 
 
 # ------------------------------------------------------------------ valid, readable
