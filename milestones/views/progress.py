@@ -1,6 +1,7 @@
 """Progress reports and the approved plan as checklist."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -59,6 +60,10 @@ def _units_for(user, batch):
     return list(units)
 
 
+# A page at a time: a national programme has thousands of unit × period rows.
+ROWS_PER_PAGE = 100
+
+
 @role_required(*READERS)
 def progress_overview(request):
     """All units × periods, overdue first (office; a department: its units)."""
@@ -73,10 +78,16 @@ def progress_overview(request):
         periods=progress.report_periods(batch, schedule),
     )
     rows.sort(key=lambda row: (STATUS_RANK[row.status], row.period.start))
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "milestones/progress_overview.html",
-        {"batch": batch, "rows": rows, "schedule": schedule},
+        {
+            "batch": batch,
+            "rows": page.object_list,
+            "page": page,
+            "schedule": schedule,
+        },
     )
 
 

@@ -645,3 +645,20 @@ def test_dashboard_pages_are_valid_html_with_unique_ids(
     ids = [element.get("id") for element in tree.iter() if element.get("id")]
     assert len(ids) == len(set(ids))
     assert len(tree.findall(".//h1")) == 1
+
+
+def test_the_offices_progress_list_pages_through_a_large_programme(
+    client, frozen, office_user
+):
+    from milestones.views.progress import ROWS_PER_PAGE
+
+    grow_programme(120, office_user)
+    client_for(client, office_user)
+    url = reverse("milestones:progress_overview")
+    first = client.get(url)
+    rows = first.content.decode().count('<td><a href="/progress/')
+    assert rows == ROWS_PER_PAGE
+    assert len(first.content) < 300_000
+    assert 'href="?page=2" rel="next"' in first.content.decode()
+    last = client.get(url + "?page=999")  # past the end: the last page
+    assert 0 < last.content.decode().count('<td><a href="/progress/') <= ROWS_PER_PAGE
