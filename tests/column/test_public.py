@@ -31,6 +31,7 @@ from pilots.models import Batch, BusinessDomain, PilotUnit, Task, TechnologyDoma
 from plans.models import Contact, PlanSection, SectionKey
 from reviews import services as review_services
 from reviews.models import Decision, Score, ScoreSheet
+from tests.column.programme_builders import grow_programme
 from tests.plans.builders import current_plan
 from tests.reviews.builders import (
     expert,
@@ -509,41 +510,6 @@ def test_changed_news_shows_on_the_cached_home(client, settings, office_user, zh
 # ------------------------------------------------------------------ query counts
 
 
-def _grow_programme(units, tasks_per_unit=1):
-    """Add synthetic units to the current batch, each with tasks, an approved
-    plan and two domains."""
-    batch = Batch.objects.current()
-    domain = BusinessDomain.objects.first()
-    techs = list(TechnologyDomain.objects.all()[:2])
-    new_units = PilotUnit.objects.bulk_create(
-        PilotUnit(
-            slug=f"synthetic-{n}",
-            name=f"合成单位{n}",
-            short_name=f"合成{n}",
-            level=PilotUnit.Level.CITY,
-            order=100 + n,
-        )
-        for n in range(units)
-    )
-    new_tasks = Task.objects.bulk_create(
-        Task(unit=unit, title=f"合成任务{n}", business_domain=domain)
-        for unit in new_units
-        for n in range(tasks_per_unit)
-    )
-    Through = Task.technology_domains.through
-    Through.objects.bulk_create(
-        Through(task_id=task.pk, technologydomain_id=tech.pk)
-        for task in new_tasks
-        for tech in techs
-    )
-    from plans.models import Plan
-
-    Plan.objects.bulk_create(
-        Plan(batch=batch, unit=unit, status="approved") for unit in new_units
-    )
-    batch.units.add(*new_units)
-
-
 def _grow_unit(unit, office, count, first=0):
     """More tasks, submitted reports, achievements with files, news for one unit."""
     domain = BusinessDomain.objects.first()
@@ -585,7 +551,7 @@ def test_public_home_keeps_a_constant_query_count_from_11_to_3000_units(
     _grow_unit(PilotUnit.objects.get(slug="fujian"), office_user, 1)
     with django_assert_num_queries(11):
         first = client.get("/")
-    _grow_programme(3000)
+    grow_programme(3000)
     _grow_unit(PilotUnit.objects.get(slug="zhejiang"), office_user, 8)
     with django_assert_num_queries(11):
         second = client.get("/")
@@ -603,7 +569,7 @@ def test_unit_page_keeps_a_constant_query_count(
     _grow_unit(zhejiang, office_user, 1)
     with django_assert_num_queries(15):
         client.get("/units/zhejiang/")
-    _grow_programme(3000)
+    grow_programme(3000)
     _grow_unit(zhejiang, office_user, 8, first=1)
     with django_assert_num_queries(15):
         html = client.get("/units/zhejiang/").content.decode()
