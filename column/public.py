@@ -11,7 +11,7 @@ as for 3,000.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -121,6 +121,34 @@ def batch_stages(unit, batches, current):
         )
         for batch in batches
     }
+
+
+def stage_counts(batch, *, running=True):
+    """(number of units in `batch`, [(step label, number of its units that reached
+    the step)]), in one query whatever the number of units. Of the current batch
+    (`running`) the units still preparing their plan come first. Outcomes only, as
+    in _stage_dates."""
+    unit = OuterRef("pk")
+    passed = CheckResult.objects.filter(
+        material__batch=batch, material__unit=unit, passed=True
+    )
+    reached = {
+        "plan_approved": Plan.objects.filter(
+            batch=batch, unit=unit, status=PlanStatus.APPROVED
+        ),
+        "midterm_passed": passed.filter(material__kind=CheckKind.MIDTERM),
+        "accepted": passed.filter(material__kind=CheckKind.ACCEPTANCE),
+        "plaque": Plaque.objects.filter(batch=batch, unit=unit),
+    }
+    counts = batch.units.order_by().aggregate(
+        total=Count("pk"),
+        **{key: Count("pk", filter=Q(Exists(rows))) for key, rows in reached.items()},
+    )
+    rows = [(label, counts[key]) for key, label in STEPS]
+    if running:
+        preparing = counts["total"] - counts["plan_approved"]
+        rows.insert(0, (_("Implementation plan in preparation"), preparing))
+    return counts["total"], rows
 
 
 def with_membership(units, batch):

@@ -94,6 +94,26 @@ class PilotUnitQuerySet(models.QuerySet):
         task it supervises (TaskQuerySet.supervised_by)."""
         return self.filter(pk__in=Task.objects.supervised_by(department).values("unit"))
 
+    def by_level(self):
+        """The units in the order the column lists them: the basin agencies, then
+        the provinces, then the cities, each level in the units' own order."""
+        rank = models.Case(
+            *(
+                models.When(level=level, then=models.Value(n))
+                for n, level in enumerate(PilotUnit.Level)
+            ),
+            default=models.Value(len(PilotUnit.Level)),
+        )
+        return self.order_by(rank, "order", "slug")
+
+    def level_counts(self):
+        """[(level label, slug, number of units)] of every level, in one query."""
+        counts = dict(self.order_by().values_list("level").annotate(n=Count("pk")))
+        return [
+            (level.label, level.value, counts.get(level.value, 0))
+            for level in PilotUnit.Level
+        ]
+
 
 class PilotUnit(BilingualNameMixin, models.Model):
     class Level(models.TextChoices):

@@ -7,6 +7,7 @@ from pilots/public.py, which filters to what is published.
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
@@ -14,14 +15,18 @@ from django.utils.translation import gettext_lazy as _
 
 from milestones.models import AchievementKind
 from milestones.progress_charts import progress_charts
-from pilots.models import Batch, BusinessDomain, PilotUnit, TechnologyDomain
-from pilots.programme import units_with_tasks
+from pilots.models import Batch, BusinessDomain, PilotUnit, Task, TechnologyDomain
 
 from .. import public, search
 from ..cache import public_page
 from ..news import latest_news
 
 CATALOGUE_PAGE_SIZE = 12
+# The units listed on a page: the column has 11 units today and is meant to carry
+# a national programme of thousands (issue 14), so every list of units is a page.
+UNIT_PAGE_SIZE = 50
+# The home page names a few units and counts the rest.
+HOME_UNITS = 12
 
 
 def _group_by_level(units):
@@ -38,20 +43,35 @@ def _with_stages(units, batch, *, running=True):
     return units
 
 
+def _query_without(request, *names):
+    """The GET parameters but `names`, encoded: what a link keeps of the filters
+    (the pagination links keep every one but `page`)."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
 @public_page
 def index(request):
     batch = Batch.objects.current()
     today = timezone.localdate()
-    units = list(public.with_membership(PilotUnit.objects.all(), batch))
+    units = public.with_membership(PilotUnit.objects.by_level(), batch)
+    levels = PilotUnit.objects.level_counts()
+    unit_total = sum(count for _label, _slug, count in levels)
+    total, stages = public.stage_counts(batch) if batch else (None, [])
     context = {
         "batch": batch,
         # The hero names the units of the batch the portal works on.
-        "unit_count": sum(unit.in_batch for unit in units) if batch else len(units),
+        "unit_count": unit_total if batch is None else total,
+        "unit_total": unit_total,
+        "levels": levels,
+        "stages": stages,
         "other_batches": public.other_batches(batch),
         "today": today,
         "phase": public.current_phase(batch, today),
         "timeline": public.timeline(batch, today),
-        "groups": _group_by_level(_with_stages(units, batch)),
+        "groups": _group_by_level(_with_stages(list(units[:HOME_UNITS]), batch)),
         "posts": latest_news(5),
         "featured": public.featured_achievements(),
         "search_form": SearchForm(),
@@ -59,30 +79,88 @@ def index(request):
     return render(request, "column/index.html", context)
 
 
+class UnitFilterForm(forms.Form):
+    """The unit list's filters, as readable GET parameters (?level=city&domain=…):
+    a few choices each, where a select of every unit would have thousands."""
+
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    domain = forms.ModelChoiceField(
+        label=_("Business domain"),
+        queryset=BusinessDomain.objects.all(),
+        to_field_name="slug",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [("", _("All")), *PilotUnit.Level.choices]
+        self.fields["domain"].empty_label = _("All")
+        self.fields["domain"].label_from_instance = lambda item: item.label
+
+    def filter_domain(self, units):
+        """The units with a task in the chosen business domain; an invalid choice is
+        reported, not applied."""
+        self.is_valid()
+        domain = getattr(self, "cleaned_data", {}).get("domain")
+        if domain is None:
+            return units
+        tasks = Task.objects.filter(unit=OuterRef("pk"), business_domain=domain)
+        return units.filter(Exists(tasks))
+
+    def filter_level(self, units):
+        self.is_valid()
+        level = getattr(self, "cleaned_data", {}).get("level")
+        return units.filter(level=level) if level else units
+
+
 @public_page
 def unit_list(request):
     batch = Batch.objects.current()
-    units = list(public.with_membership(units_with_tasks(), batch))
-    context = {"batch": batch, "groups": _group_by_level(_with_stages(units, batch))}
+    form = UnitFilterForm(request.GET or None)
+    units = form.filter_domain(PilotUnit.objects.all())
+    tasks = Task.objects.order_by("order", "pk")
+    listed = public.with_membership(
+        form.filter_level(units).by_level(), batch
+    ).prefetch_related(Prefetch("tasks", queryset=tasks))
+    page = Paginator(listed, UNIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "batch": batch,
+        "form": form,
+        # The counts of the levels under the domain chosen: what each level's link
+        # would list.
+        "levels": units.level_counts(),
+        "level": form.cleaned_data.get("level") if form.is_bound else "",
+        "level_query": _query_without(request, "page", "level"),
+        "page": page,
+        "query": _query_without(request, "page"),
+        "groups": _group_by_level(_with_stages(list(page), batch)),
+    }
     return render(request, "column/unit_list.html", context)
 
 
 @public_page
 def batch_detail(request, slug):
-    """One batch as the public may see it: its timeline, its units and the stage
-    each reached in it; the way back to a batch that is no longer current."""
+    """One batch as the public may see it: its timeline, how many units reached
+    each step, a page of its units and the stage each reached in it; the way back
+    to a batch that is no longer current."""
     batch = get_object_or_404(Batch, slug=slug)
     current = Batch.objects.current()
     today = timezone.localdate()
-    units = list(batch.units.all())
     running = batch == current
+    members = batch.units.by_level()
+    page = Paginator(members, UNIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    total, stages = public.stage_counts(batch, running=running)
     context = {
         "batch": batch,
         "is_current": running,
         "other_batches": public.other_batches(batch),
         "today": today,
         "timeline": public.timeline(batch, today, running=running),
-        "groups": _group_by_level(_with_stages(units, batch, running=running)),
+        "unit_count": total,
+        "stages": stages,
+        "page": page,
+        "query": _query_without(request, "page"),
+        "groups": _group_by_level(_with_stages(list(page), batch, running=running)),
     }
     return render(request, "column/batch_detail.html", context)
 
@@ -187,9 +265,7 @@ def achievement_catalogue(request):
     page = Paginator(achievements, CATALOGUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page, "query": _query_without(request, "page")}
     return render(request, "column/public_achievements.html", context)
 
 

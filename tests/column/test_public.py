@@ -320,11 +320,16 @@ def test_home_marks_today_and_names_the_current_phase(client, db):
 
 def test_home_groups_the_eleven_units_by_level_with_their_stage(client, db):
     html = client.get("/").content.decode()
-    assert html.index("流域管理机构") < html.index("长江水利委员会")
-    assert html.index("长江水利委员会") < html.index("省级水利部门")
-    assert html.index("省级水利部门") < html.index("浙江省水利厅")
-    assert html.index("市级水利部门") < html.index("深圳市水务局")
-    assert html.count("实施方案编制中") == 11
+    counts = html[html.index('id="units-title"') : html.index('class="h6 mt-3 level-')]
+    assert '?level=basin">流域管理机构</a> <span class="badge level-count">3<' in counts
+    assert '?level=city">市级水利部门</a> <span class="badge level-count">3<' in counts
+    assert "<dt>实施方案编制中</dt><dd>11</dd>" in counts
+    groups = html[html.index('class="h6 mt-3 level-') :]
+    assert groups.index("流域管理机构") < groups.index("长江水利委员会")
+    assert groups.index("长江水利委员会") < groups.index("省级水利部门")
+    assert groups.index("省级水利部门") < groups.index("浙江省水利厅")
+    assert groups.index("市级水利部门") < groups.index("深圳市水务局")
+    assert groups.count('stage-0">实施方案编制中') == 11
 
 
 def test_task_page_has_a_readable_url_and_404s_under_another_unit(client, db):
@@ -549,16 +554,19 @@ def test_public_home_keeps_a_constant_query_count_from_11_to_3000_units(
     client, office_user, django_assert_num_queries
 ):
     _grow_unit(PilotUnit.objects.get(slug="fujian"), office_user, 1)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         first = client.get("/")
     grow_programme(3000)
     _grow_unit(PilotUnit.objects.get(slug="zhejiang"), office_user, 8)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         second = client.get("/")
     html = second.content.decode()
     assert first.status_code == 200
-    assert "合成单位2999" in html
-    assert html.count("实施方案已批准") == 3000
+    # The units are counted; a few are named, with the way to the others.
+    assert "<dt>实施方案已批准</dt><dd>3000</dd>" in html
+    assert 'level-count">3003<' in html
+    assert html.count('class="badge stage-badge') == 12
+    assert "合成单位2999" not in html
     assert "增加新闻7" in html
     assert "增加成果7" in html
 

@@ -102,8 +102,9 @@ def _add_tasks(count):
             task.technology_domains.set(techs)
 
 
-# The home and unit pages at 11 and 3,000 units: tests/pilots/test_public.py.
-@pytest.mark.parametrize("url, queries", [("/units/", 7), ("/units/zhejiang/", 12)])
+# The home and unit pages at 11 and 3,000 units: tests/column/test_public.py and
+# tests/column/test_public_scale.py.
+@pytest.mark.parametrize("url, queries", [("/units/", 9), ("/units/zhejiang/", 12)])
 def test_public_unit_pages_keep_a_constant_query_count(
     client, db, settings, django_assert_num_queries, url, queries
 ):
