@@ -11,7 +11,14 @@ as for 3,000.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
+from django.db.models import (
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -123,26 +130,39 @@ def batch_stages(unit, batches, current):
     }
 
 
+class _RowCount(Subquery):
+    """The number of rows of a queryset, as a column of another query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS counted)"
+    output_field = IntegerField()
+
+
 def stage_counts(batch, *, running=True):
     """(number of units in `batch`, [(step label, number of its units that reached
     the step)]), in one query whatever the number of units. Of the current batch
     (`running`) the units still preparing their plan come first. Outcomes only, as
     in _stage_dates."""
-    unit = OuterRef("pk")
+    # Each count reads its own table once (distinct units of the batch's members),
+    # rather than probing every member for every step.
+    members = Batch.units.through.objects.filter(batch=batch).values("pilotunit")
     passed = CheckResult.objects.filter(
-        material__batch=batch, material__unit=unit, passed=True
-    )
+        material__batch=batch, material__unit__in=members, passed=True
+    ).values("material__unit")
     reached = {
         "plan_approved": Plan.objects.filter(
-            batch=batch, unit=unit, status=PlanStatus.APPROVED
-        ),
+            batch=batch, unit__in=members, status=PlanStatus.APPROVED
+        ).values("unit"),
         "midterm_passed": passed.filter(material__kind=CheckKind.MIDTERM),
         "accepted": passed.filter(material__kind=CheckKind.ACCEPTANCE),
-        "plaque": Plaque.objects.filter(batch=batch, unit=unit),
+        "plaque": Plaque.objects.filter(batch=batch, unit__in=members).values("unit"),
     }
-    counts = batch.units.order_by().aggregate(
-        total=Count("pk"),
-        **{key: Count("pk", filter=Q(Exists(rows))) for key, rows in reached.items()},
+    counts = (
+        Batch.objects.filter(pk=batch.pk)
+        .values(
+            total=_RowCount(members),
+            **{key: _RowCount(rows.distinct()) for key, rows in reached.items()},
+        )
+        .get()
     )
     rows = [(label, counts[key]) for key, label in STEPS]
     if running:

@@ -7,7 +7,8 @@ from pilots/public.py, which filters to what is published.
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
@@ -23,8 +24,11 @@ from ..news import latest_news
 
 CATALOGUE_PAGE_SIZE = 12
 # The units listed on a page: the column has 11 units today and is meant to carry
-# a national programme of thousands (issue 14), so every list of units is a page.
-UNIT_PAGE_SIZE = 50
+# a national programme of thousands (issue 14), so every list of units is a page,
+# short enough that a page of it costs about what the 11 units cost.
+UNIT_PAGE_SIZE = 30
+# The tasks a unit's card names; its page lists them all.
+CARD_TASKS = 3
 # The home page names a few units and counts the rest.
 HOME_UNITS = 12
 
@@ -118,10 +122,21 @@ def unit_list(request):
     batch = Batch.objects.current()
     form = UnitFilterForm(request.GET or None)
     units = form.filter_domain(PilotUnit.objects.all())
-    tasks = Task.objects.order_by("order", "pk")
-    listed = public.with_membership(
-        form.filter_level(units).by_level(), batch
-    ).prefetch_related(Prefetch("tasks", queryset=tasks))
+    # A card names its unit's first tasks and counts the others.
+    first_tasks = Task.objects.order_by("order", "pk")[:CARD_TASKS]
+    # A subquery rather than a join: PostgreSQL counts for the page's units only.
+    task_counts = (
+        Task.objects.filter(unit=OuterRef("pk"))
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    listed = (
+        public.with_membership(form.filter_level(units).by_level(), batch)
+        .annotate(task_count=Coalesce(Subquery(task_counts), 0))
+        .prefetch_related(Prefetch("tasks", first_tasks, to_attr="card_tasks"))
+    )
     page = Paginator(listed, UNIT_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "batch": batch,

@@ -53,7 +53,7 @@ def test_unit_list_paginates_and_its_links_keep_the_filters(client, db):
     grow_programme(120)
     html = client.get("/units/?level=city&page=2").content.decode()
     assert "共找到 123 个单位。" in html
-    assert html.count('class="card h-100 unit-card"') == 50
+    assert html.count('class="card h-100 unit-card"') == 30
     assert '<nav aria-label="单位列表分页">' in html
     assert 'aria-current="page"><span class="page-link">' in html
     assert 'href="?level=city&amp;page=1" rel="prev"' in html
@@ -61,10 +61,10 @@ def test_unit_list_paginates_and_its_links_keep_the_filters(client, db):
     # Page 2 of the cities in the list's order (the three cities of the programme
     # data, then the synthetic ones): no basin agency, no province.
     assert "长江水利委员会" not in html
-    assert "合成单位46<" not in html
-    assert "合成单位47<" in html
-    assert "合成单位96<" in html
-    assert "合成单位97<" not in html
+    assert "合成单位26<" not in html
+    assert "合成单位27<" in html
+    assert "合成单位56<" in html
+    assert "合成单位57<" not in html
 
 
 def test_unit_list_counts_each_level_and_filters_by_it(client, db):
@@ -76,6 +76,16 @@ def test_unit_list_counts_each_level_and_filters_by_it(client, db):
     assert "长江水利委员会" in html
     assert "浙江省水利厅" not in html
     assert "合成单位0" not in html
+
+
+def test_unit_list_names_a_units_first_tasks_and_counts_the_others(client, db):
+    grow_programme(1, tasks_per_unit=5)
+    html = client.get("/units/?level=city").content.decode()
+    card = html[html.index("合成单位0") :]
+    card = card[: card.index("</article>")]
+    assert card.count("合成任务") == 3
+    assert "合成任务3" not in card
+    assert '<a href="/units/synthetic-0/">合成0的全部 5 项任务 →</a>' in card
 
 
 def test_unit_list_filters_by_business_domain(client, db):
@@ -103,8 +113,10 @@ def test_batch_page_paginates_its_members(client, db):
     batch = Batch.objects.current()
     html = client.get(f"/batches/{batch.slug}/").content.decode()
     assert "<dt>实施方案已批准</dt><dd>60</dd>" in html
-    assert html.count(f'#batch-{batch.slug}">') == 50
+    assert html.count(f'#batch-{batch.slug}">') == 30
     assert 'href="?page=2" rel="next"' in html
-    html = client.get(f"/batches/{batch.slug}/?page=2").content.decode()
-    assert html.count(f'#batch-{batch.slug}">') == 21
-    assert "合成单位59" in html
+    html = client.get(f"/batches/{batch.slug}/?page=3").content.decode()
+    assert html.count(f'#batch-{batch.slug}">') == 11
+    assert "合成单位48<" not in html
+    assert "合成单位59<" in html
+    assert 'href="?page=2" rel="prev"' in html
