@@ -47,8 +47,16 @@ RUNS = 3
 
 
 def build():
-    from milestones.models import DeadlineKind, Extension, ReportingSchedule
-    from pilots.models import Batch, BusinessDomain, PilotUnit, Task, User
+    from milestones.models import ReportingSchedule
+    from pilots.models import (
+        Batch,
+        BusinessDomain,
+        DeadlineKind,
+        Extension,
+        PilotUnit,
+        Task,
+        User,
+    )
     from plans.models import Contact, Plan
     from reviews.models import Assignment, Round, Submission
 
