@@ -40,6 +40,7 @@ from pilots.models import (
     TechnologyDomain,
     User,
 )
+from plans import services as plan_services
 from plans.models import (
     Contact,
     Deliverable,
@@ -414,49 +415,16 @@ def _plan_rows(plan, tasks, batch):
 
 
 def _content(plan, tasks, rows, batch):
-    """A version's content, in the shape of plans.services.snapshot (the test
-    compares the two for a synthetic plan)."""
-    titles = {task.pk: task.title for task in tasks}
-    return {
-        "unit": plan.unit.name,
-        "batch": batch.name,
-        "sections": {key.value: _section_text(key, plan.unit) for key in SectionKey},
-        "tasks": [{"id": task.pk, "title": task.title} for task in tasks],
-        "contacts": [
-            {
-                "task": c.task_id,
-                "task_title": titles.get(c.task_id, ""),
-                "role": c.role,
-                "name": c.name,
-                "post": c.post,
-                "phone": c.phone,
-                "email": c.email,
-            }
-            for c in rows["contacts"]
-        ],
-        "schedule": [
-            {
-                "task": i.task_id,
-                "task_title": titles[i.task_id],
-                "title": i.title,
-                "start": i.start.isoformat(),
-                "end": i.end.isoformat(),
-            }
-            for i in rows["schedule"]
-        ],
-        "deliverables": [
-            {
-                "task": d.task_id,
-                "task_title": titles[d.task_id],
-                "title": d.title,
-                "kind": d.kind,
-                "due": d.due.isoformat(),
-            }
-            for d in rows["deliverables"]
-        ],
-        "attachments": [],
-        "comments": [],
-    }
+    """A version's content, made by the same function as a real submission's."""
+    return plan_services.content_of(
+        unit=plan.unit,
+        batch=batch,
+        texts={key.value: _section_text(key, plan.unit) for key in SectionKey},
+        tasks=tasks,
+        contacts=rows["contacts"],
+        schedule=rows["schedule"],
+        deliverables=rows["deliverables"],
+    )
 
 
 def _at(day, hour=10):

@@ -224,12 +224,39 @@ def plan_completeness(plan):
 def snapshot(plan):
     """The plan's whole content as JSON, as frozen in a PlanVersion."""
     rows = load_plan(plan)
-    texts = {s.key: s.text for s in rows["sections"]}
+    return content_of(
+        unit=plan.unit,
+        batch=plan.batch,
+        texts={s.key: s.text for s in rows["sections"]},
+        tasks=rows["tasks"],
+        contacts=rows["contacts"],
+        schedule=rows["schedule"],
+        deliverables=rows["deliverables"],
+        attachments=plan.attachments.filter(is_removed=False),
+        comments=plan.comments.select_related("author"),
+    )
+
+
+def content_of(
+    *,
+    unit,
+    batch,
+    texts,
+    tasks,
+    contacts,
+    schedule,
+    deliverables,
+    attachments=(),
+    comments=(),
+):
+    """A version's frozen JSON from the plan's rows: `snapshot` reads them from
+    the database; a bulk builder (column/scale.py) passes rows it has not saved
+    one by one. Rows with a task carry it (`row.task`), so no query is made."""
     return {
-        "unit": plan.unit.name,
-        "batch": plan.batch.name,
+        "unit": unit.name,
+        "batch": batch.name,
         "sections": {key.value: texts.get(key.value, "") for key in SectionKey},
-        "tasks": [{"id": t.pk, "title": t.title} for t in rows["tasks"]],
+        "tasks": [{"id": t.pk, "title": t.title} for t in tasks],
         "contacts": [
             {
                 "task": c.task_id,
@@ -240,7 +267,7 @@ def snapshot(plan):
                 "phone": c.phone,
                 "email": c.email,
             }
-            for c in rows["contacts"]
+            for c in contacts
         ],
         "schedule": [
             {
@@ -250,7 +277,7 @@ def snapshot(plan):
                 "start": i.start.isoformat(),
                 "end": i.end.isoformat(),
             }
-            for i in rows["schedule"]
+            for i in schedule
         ],
         "deliverables": [
             {
@@ -260,11 +287,11 @@ def snapshot(plan):
                 "kind": d.kind,
                 "due": d.due.isoformat(),
             }
-            for d in rows["deliverables"]
+            for d in deliverables
         ],
         "attachments": [
             {"name": a.name, "kind": a.kind, "size": a.size, "id": a.pk}
-            for a in plan.attachments.filter(is_removed=False)
+            for a in attachments
         ],
         # The comments as they stood when this version was submitted.
         "comments": [
@@ -276,7 +303,7 @@ def snapshot(plan):
                 "answer": c.answer,
                 "addressed": c.is_addressed,
             }
-            for c in plan.comments.select_related("author")
+            for c in comments
         ],
     }
 
