@@ -14,6 +14,7 @@ from django.db import connection
 
 from column.models import NewsImage
 from tests.column.news_builders import make_post, png_bytes
+from tests.conftest import require_service
 from tests.pilots.test_settings import PRODUCTION_ENV, run_manage
 from tests.plans.builders import complete_plan, current_plan
 from tests.reviews.test_sheet_reading import upload
@@ -35,7 +36,7 @@ READ_BACK = (
 @pytest.fixture
 def fresh_database():
     if not shutil.which("pg_dump") or not shutil.which("pg_restore"):
-        pytest.fail("pg_dump and pg_restore (postgresql-client) are needed")
+        require_service("pg_dump and pg_restore (Debian: postgresql-client)")
     name = f"restore_{uuid.uuid4().hex[:10]}"
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
@@ -49,7 +50,7 @@ def test_a_backup_restores_into_a_fresh_database_and_file_store(
     settings, tmp_path, zhejiang, office_user, unit_user, fresh_database
 ):
     if connection.vendor != "postgresql":
-        pytest.skip("backup and restore are for PostgreSQL")
+        require_service("PostgreSQL (backup and restore are made for it)")
     settings.VAR_DIR = tmp_path / "var"
     settings.MEDIA_ROOT = tmp_path / "media"
     plan = complete_plan(current_plan(zhejiang))
