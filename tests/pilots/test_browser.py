@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 
@@ -23,6 +26,10 @@ def test_unit_member_logs_in_on_a_phone_and_switches_to_english(
 
     # On a phone the navigation folds behind the toggler (Bootstrap's own script).
     page.get_by_role("button", name="切换导航").click()
+    # Wait until the menu has finished opening. A click during Bootstrap's 0.35 s
+    # opening transition (class "collapsing") can land and submit nothing: seen in
+    # 1 run of 30 under load, the form never posted and the navigation timed out.
+    expect(page.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
     # The button posts a form: wait for the page it leads to, not the current
     # one (already loaded, so wait_for_load_state would not wait at all).
     with page.expect_navigation():
