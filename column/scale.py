@@ -40,6 +40,7 @@ from pilots.models import (
     TechnologyDomain,
     User,
 )
+from plans import archive as plan_archive
 from plans import services as plan_services
 from plans.models import (
     Contact,
@@ -444,6 +445,7 @@ def _versions(programme, rows):
         member = programme.members[plan.unit_id]
         tasks = programme.tasks_of[plan.unit_id]
         content = _content(plan, tasks, rows[plan.pk], batch)
+        content_hash = plan_archive.content_sha256(content)
         at = _at(batch.plan_due - 5 * DAY)
         submissions = [(at, 0)]
         programme.log(plan, Status.DRAFT, Status.SUBMITTED, at, member)
@@ -464,6 +466,7 @@ def _versions(programme, rows):
                 plan=plan,
                 number=number,
                 content=content,
+                content_sha256=content_hash,
                 submitted_at=submitted_at,
                 submitted_by=member,
                 due=batch.plan_due,

@@ -299,6 +299,11 @@ class PlanVersion(models.Model):
     due = models.DateField(_("due"))
     is_late = models.BooleanField(_("late"), default=False)
     days_late = models.PositiveIntegerField(_("days late"), default=0)
+    # sha256 of plans.archive.canonical_json(content), recorded at submission:
+    # `manage.py verify_archive` proves the frozen content is still what was sent.
+    content_sha256 = models.CharField(
+        _("SHA-256 of the content"), max_length=64, default="", editable=False
+    )
 
     class Meta:
         ordering = ["plan", "number"]
@@ -373,6 +378,9 @@ class PlanPdf(models.Model):
     `version` null: a draft render, whose content is kept here (the draft moves on).
     `department` null: the whole plan, for the office and the unit; else that
     department's view of it, the tasks it supervises only (pdfjobs.shown_content).
+    `archive` set: the version's archival copy (PDF/A, tagged), made once when
+    the version was submitted or when it was approved, and never changed
+    afterwards (plans/archive.py); `file_sha256` is recorded as it is stored.
     Only plans/pdfjobs.py writes `status`.
     """
 
@@ -381,6 +389,11 @@ class PlanPdf(models.Model):
         RENDERING = "rendering", _("Rendering")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
+
+    class Archive(models.TextChoices):
+        NONE = "", _("Not an archival copy")
+        SUBMITTED = "submitted", _("As submitted")
+        APPROVED = "approved", _("As approved")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="pdfs")
     version = models.ForeignKey(
@@ -425,6 +438,14 @@ class PlanPdf(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+    archive = models.CharField(
+        _("archival copy"),
+        max_length=10,
+        choices=Archive.choices,
+        default=Archive.NONE,
+        blank=True,
+    )
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -433,11 +454,36 @@ class PlanPdf(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "content_hash"], name="one_pdf_per_plan_content"
-            )
+            ),
+            # One archival copy per version and occasion: a second request finds
+            # the first (and its file) instead of making another.
+            models.UniqueConstraint(
+                fields=["version", "archive"],
+                condition=~models.Q(archive=""),
+                name="one_archival_pdf_per_version_and_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(archive="") | models.Q(version__isnull=False),
+                name="archival_pdf_of_a_version",
+            ),
         ]
 
     def __str__(self):
         return self.filename
+
+    def save(self, *args, **kwargs):
+        # The model's guard of an archival copy once made: its file and hash
+        # never change (pdfjobs writes them once, with a conditional UPDATE).
+        if self.pk and self.archive:
+            made = (
+                PlanPdf.objects.filter(pk=self.pk)
+                .exclude(file_sha256="")
+                .values_list("file", "file_sha256")
+                .first()
+            )
+            if made and made != (self.file.name, self.file_sha256):
+                raise ArchiveImmutable(self)
+        super().save(*args, **kwargs)
 
     @property
     def is_draft(self):
@@ -446,7 +492,16 @@ class PlanPdf(models.Model):
     @property
     def filename(self):
         suffix = "draft" if self.is_draft else f"v{self.number}"
+        if self.archive:
+            suffix += f"-{self.archive}-pdfa"
         return f"plan-{self.plan.unit.slug}-{suffix}.pdf"
+
+
+class ArchiveImmutable(Exception):
+    """A save tried to change the file or hash of an archival copy once made."""
+
+    def __init__(self, pdf):
+        super().__init__(f"The archival PDF {pdf.pk} is made once and never changed.")
 
 
 # PlanPdf's workflow; plans/pdfjobs.py enforces it.

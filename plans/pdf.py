@@ -8,6 +8,7 @@ models: the caller maps a plan version onto these dataclasses.
 """
 
 import datetime
+import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -280,13 +281,77 @@ def _stylesheet():
     return CSS(filename=str(CSS_FILE))
 
 
-def render_plan_pdf(document):
-    """The PDF (bytes) of `document`."""
+# The archival copy: PDF/A-3a, the level of PDF/A that also requires the
+# document to be tagged (structure, reading order, language) for accessibility.
+# WeasyPrint's default pdf_tags is False, which the variant does not override:
+# it is asked for explicitly.
+ARCHIVAL_OPTIONS = {
+    "pdf_variant": "pdf/a-3a",
+    "pdf_tags": True,
+    "custom_metadata": True,
+}
+
+
+@dataclass(frozen=True)
+class ArchiveInfo:
+    """What an archival copy records of its version in the PDF's document
+    information (and its XMP packet): who, which batch, which version, when it was
+    submitted and, for the approved copy, approved."""
+
+    unit_name: str
+    batch_name: str
+    version_number: int
+    title: str
+    submitted_at: datetime.datetime
+    approved_at: datetime.datetime | None = None
+
+
+def _archive_metadata(metadata, info):
+    version = f"第{info.version_number}版"
+    metadata.title = f"{info.title}（{version}）"
+    metadata.authors = [info.unit_name]
+    dates = [f"提交于{info.submitted_at.isoformat(timespec='seconds')}"]
+    if info.approved_at is not None:
+        dates.append(f"批准于{info.approved_at.isoformat(timespec='seconds')}")
+    metadata.description = " · ".join(
+        [info.batch_name, info.unit_name, version, *dates]
+    )
+    metadata.keywords = [info.unit_name, info.batch_name, version, "实施方案"]
+    metadata.created = info.submitted_at.isoformat(timespec="seconds")
+    metadata.modified = (info.approved_at or info.submitted_at).isoformat(
+        timespec="seconds"
+    )
+    # The same facts under names of their own, for a machine reading the archive.
+    metadata.custom = {
+        "unit": info.unit_name,
+        "batch": info.batch_name,
+        "version": str(info.version_number),
+        "submitted": info.submitted_at.isoformat(timespec="seconds"),
+        **(
+            {"approved": info.approved_at.isoformat(timespec="seconds")}
+            if info.approved_at is not None
+            else {}
+        ),
+    }
+
+
+def render_plan_pdf(document, *, archive=None):
+    """The PDF (bytes) of `document`; with `archive` (an ArchiveInfo) its
+    archival copy: PDF/A-3a, tagged, the version's facts in its metadata."""
     from weasyprint import HTML
 
-    return HTML(string=plan_html(document), base_url=str(PDF_TEMPLATES)).write_pdf(
-        stylesheets=[_stylesheet()]
-    )
+    html = HTML(string=plan_html(document), base_url=str(PDF_TEMPLATES))
+    if archive is None:
+        return html.write_pdf(stylesheets=[_stylesheet()])
+    rendered = html.render(stylesheets=[_stylesheet()], **ARCHIVAL_OPTIONS)
+    _archive_metadata(rendered.metadata, archive)
+    with warnings.catch_warnings():
+        # WeasyPrint opens its sRGB profile (the PDF/A output intent) and never
+        # closes it: the file's finalizer warns as soon as the profile is read.
+        warnings.filterwarnings(
+            "ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning
+        )
+        return rendered.write_pdf(**ARCHIVAL_OPTIONS)
 
 
 # ------------------------------------------------------ from a plan's snapshot

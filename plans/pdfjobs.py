@@ -9,7 +9,6 @@ import hashlib
 import json
 import logging
 
-from celery import current_app
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -18,9 +17,10 @@ from django.utils import timezone
 
 from pilots.permissions import supervised_task_ids, supervising_department
 
-from . import services
+from . import archive, services
 from .models import PlanPdf
 from .pdf import document_from_snapshot, render_plan_pdf
+from .pdfqueue import enqueue, send_render
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,6 @@ DRAFT_PDFS_KEPT = datetime.timedelta(days=7)
 # A pending PDF whose task message was lost is sent again after this long; one the
 # broker could not take (queued_at null) at the next recovery.
 REQUEUE_AFTER = datetime.timedelta(minutes=2)
-RENDER_TASK = "plans.render_pdf"
 
 Status = PlanPdf.Status
 
@@ -51,25 +50,6 @@ def content_hash(content, *, number, is_draft, department=None):
         payload, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder
     )
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _enqueue(pdf):
-    pk = pdf.pk
-    transaction.on_commit(lambda: _send_render(pk))
-
-
-def _send_render(pk):
-    """Hand the render to the broker; with the broker down the PDF stays pending,
-    its page says so, and recover_stalled() sends it once the broker is back."""
-    try:
-        # By name: plans/tasks.py wraps this module, so it cannot be imported here.
-        current_app.send_task(RENDER_TASK, args=[pk])
-    except Exception:
-        logger.warning("Could not queue the render of plan PDF %s", pk, exc_info=True)
-        PlanPdf.objects.filter(pk=pk, status=Status.PENDING).update(queued_at=None)
-        return False
-    PlanPdf.objects.filter(pk=pk).update(queued_at=timezone.now())
-    return True
 
 
 def shown_content(content, *, department, unit):
@@ -133,7 +113,7 @@ def request_pdf(*, plan, version=None, user):
     except IntegrityError:
         # Another request created it between our look and our insert.
         return PlanPdf.objects.get(plan=plan, content_hash=digest)
-    _enqueue(pdf)
+    enqueue(pdf)
     return pdf
 
 
@@ -145,7 +125,7 @@ def retry_pdf(pdf):
     if not moved:
         return False
     pdf.refresh_from_db()
-    _enqueue(pdf)
+    enqueue(pdf)
     return True
 
 
@@ -169,7 +149,8 @@ def _document(pdf):
 
 def render_pdf(pdf_id):
     """Render one pending PDF (the Celery task's body). Claims the row first, so
-    two workers never render the same one; a failure is recorded, not raised."""
+    two workers never render the same one, and a made PDF (an archival copy
+    above all) is never made again; a failure is recorded, not raised."""
     claimed = PlanPdf.objects.filter(pk=pdf_id, status=Status.PENDING).update(
         status=Status.RENDERING, started_at=timezone.now(), attempts=F("attempts") + 1
     )
@@ -179,7 +160,9 @@ def render_pdf(pdf_id):
         pk=pdf_id
     )
     try:
-        data = render_plan_pdf(_document(pdf))
+        info = archive.archive_info(pdf) if pdf.archive else None
+        data = render_plan_pdf(_document(pdf), archive=info)
+        digest = hashlib.sha256(data).hexdigest()
         pdf.file.save(pdf.filename, ContentFile(data), save=False)
     except Exception as exc:
         logger.exception("Rendering plan PDF %s failed", pdf_id)
@@ -189,9 +172,16 @@ def render_pdf(pdf_id):
             finished_at=timezone.now(),
         )
         return
-    PlanPdf.objects.filter(pk=pdf_id, status=Status.RENDERING).update(
-        status=Status.READY, file=pdf.file.name, finished_at=timezone.now()
+    made = PlanPdf.objects.filter(pk=pdf_id, status=Status.RENDERING).update(
+        status=Status.READY,
+        file=pdf.file.name,
+        file_sha256=digest,
+        finished_at=timezone.now(),
     )
+    if not made:
+        # This render outlived its lease and another one finished first: its
+        # file stays, this one goes (the storage gave it a name of its own).
+        pdf.file.storage.delete(pdf.file.name)
 
 
 def recover_stalled(*, now=None):
@@ -217,7 +207,7 @@ def recover_stalled(*, now=None):
         .values_list("pk", flat=True)
     )
     for pk in waiting:
-        _send_render(pk)
+        send_render(pk)
     return failed, len(waiting)
 
 

@@ -21,7 +21,7 @@ from pilots.history import record
 from pilots.models import DeadlineKind
 from pilots.permissions import is_readable
 
-from . import messages
+from . import archive, messages
 from .models import (
     EDITABLE,
     TRANSITIONS,
@@ -403,16 +403,20 @@ def submit_plan(*, plan, expected, user):
     now = timezone.now()
     late = days_late(due, now)
     last = plan.versions.order_by("-number").values_list("number", flat=True).first()
+    content = snapshot(plan)
     version = PlanVersion.objects.create(
         plan=plan,
         number=(last or 0) + 1,
-        content=snapshot(plan),
+        content=content,
+        content_sha256=archive.content_sha256(content),
         submitted_at=now,
         submitted_by=user,
         due=due,
         is_late=late > 0,
         days_late=late,
     )
+    # Rendered by the worker after the commit: a broker outage never fails this.
+    archive.queue_archive(version, archive.Archive.SUBMITTED, user=user)
     messages.plan_submitted(plan=plan, version=version)
     return version
 
@@ -435,7 +439,8 @@ def return_plan(*, plan, expected, user, comment=""):
 
 @transaction.atomic
 def approve_plan(*, plan, expected, user, comment=""):
-    """Refused while a review comment is open: the office resolves them first."""
+    """Refused while a review comment is open: the office resolves them first.
+    The approved (last) version gets its archival copy as approved."""
     open_comments = plan.comments.filter(resolved_at__isnull=True).count()
     if open_comments:
         raise PlanError(
@@ -449,6 +454,9 @@ def approve_plan(*, plan, expected, user, comment=""):
     transition = _transition(
         plan=plan, expected=expected, to=Status.APPROVED, user=user, comment=comment
     )
+    approved = plan.versions.order_by("-number").first()
+    if approved is not None:  # never None once the plan went through submit_plan
+        archive.queue_archive(approved, archive.Archive.APPROVED, user=user)
     messages.plan_decided(plan=plan, transition=transition)
 
 

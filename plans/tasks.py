@@ -1,15 +1,16 @@
-"""Celery tasks of the plans app: thin wrappers around plans/pdfjobs.py."""
+"""Celery tasks of the plans app: thin wrappers around plans/pdfjobs.py (the
+archival copies of versions are plan PDFs too, rendered by the same task)."""
 
 import logging
 
 from celery import shared_task
 
-from . import pdfjobs
+from . import pdfjobs, pdfqueue
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name=pdfjobs.RENDER_TASK)
+@shared_task(name=pdfqueue.RENDER_TASK)
 def render_pdf_task(pdf_id):
     pdfjobs.render_pdf(pdf_id)
 

@@ -45,4 +45,9 @@ urlpatterns = [
     path("<slug:slug>/pdf/<int:pk>/file/", pdf.pdf_download, name="pdf_download"),
     path("<slug:slug>/pdf/<int:pk>/retry/", pdf.pdf_retry, name="pdf_retry"),
     path("<slug:slug>/versions/<int:number>/pdf/", pdf.version_pdf, name="version_pdf"),
+    path(
+        "<slug:slug>/versions/<int:number>/archive/<slug:kind>.pdf",
+        versions.version_archive,
+        name="version_archive",
+    ),
 ]

@@ -4,10 +4,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from pilots.files import file_response
 from pilots.permissions import readable_task_ids
 
 from .. import services
-from ..models import Anchor, Contact, Deliverable, SectionKey, choice_label
+from ..models import (
+    Anchor,
+    Contact,
+    Deliverable,
+    PlanPdf,
+    SectionKey,
+    choice_label,
+)
 from .access import get_plan
 
 
@@ -15,9 +23,8 @@ from .access import get_plan
 def version_detail(request, slug, number):
     plan = get_plan(request, slug)
     version = get_object_or_404(plan.versions, number=number)
-    content = services.readable_content(
-        version.content, readable_task_ids(request.user, plan.unit)
-    )
+    task_ids = readable_task_ids(request.user, plan.unit)
+    content = services.readable_content(version.content, task_ids)
     sections = [
         {"label": key.label, "text": content["sections"].get(key.value, "")}
         for key in SectionKey
@@ -41,8 +48,24 @@ def version_detail(request, slug, number):
             "sections": sections,
             "deliverables": deliverables,
             "contacts": contacts,
+            # Their hashes for every reader of the version; the files only for
+            # those who read the whole plan (a department sees its tasks only).
+            "archives": version.pdfs.exclude(archive="").order_by("archive"),
+            "may_download_archive": task_ids is None,
         },
     )
+
+
+@login_required
+def version_archive(request, slug, number, kind):
+    """The version's archival copy (PDF/A) once made; 404 to a reader of part
+    of the plan, as to anyone who may not read the version."""
+    plan = get_plan(request, slug)
+    version = get_object_or_404(plan.versions, number=number)
+    if not kind or readable_task_ids(request.user, plan.unit) is not None:
+        raise Http404
+    pdf = get_object_or_404(version.pdfs, archive=kind, status=PlanPdf.Status.READY)
+    return file_response(pdf.file, name=pdf.filename, kind="pdf")
 
 
 @login_required

@@ -80,9 +80,14 @@ def test_submit_tells_office_and_supervising_department_only(
     email = OutboxEmail.objects.get(to=office_user.email)
     assert "浙江省水利厅提交了实施方案（第1版）" in email.subject
     assert "/plans/zhejiang/" in email.body
-    # On commit: the public pages' cache is dropped (the history row), then the
-    # e-mail is sent, once.
-    assert [c.__name__ for c in callbacks] == ["invalidate", "_enqueue_drain"]
+    # On commit: the public pages' cache is dropped (the history row), the
+    # version's archival copy is handed to the worker, then the e-mail is sent,
+    # once.
+    assert [c.__name__ for c in callbacks] == [
+        "invalidate",
+        "send_render_on_commit",
+        "_enqueue_drain",
+    ]
     assert mail.outbox == []
 
 

@@ -53,15 +53,20 @@ def test_with_the_broker_down_the_pdf_waits_and_is_made_when_it_is_back(
 
     response = client.post(reverse("plans:version_pdf", args=["zhejiang", 1]))
 
-    pdf = PlanPdf.objects.get()
+    pdf = PlanPdf.objects.get(archive="")
     assert response.status_code == 302
     assert response.url == reverse("plans:pdf_status", args=["zhejiang", pdf.pk])
     page = client.get(response.url).content.decode()
     assert "生成PDF的后台服务暂时无法连接" in page
     assert (pdf.status, pdf.queued_at) == (PlanPdf.Status.PENDING, None)
 
+    # The submission went through with the broker down: its archival copy waits
+    # too, and is sent by the same recovery.
+    archival = PlanPdf.objects.get(archive=PlanPdf.Archive.SUBMITTED)
+    assert (archival.status, archival.queued_at) == (PlanPdf.Status.PENDING, None)
+
     broker_down()  # the broker is back; the beat's recovery sends what waited
-    assert pdfjobs.recover_stalled() == (0, 1)
+    assert pdfjobs.recover_stalled() == (0, 2)
 
     assert _wait_for(pdf, {PlanPdf.Status.READY, PlanPdf.Status.FAILED}) == (
         PlanPdf.Status.READY
@@ -71,7 +76,11 @@ def test_with_the_broker_down_the_pdf_waits_and_is_made_when_it_is_back(
     assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content).startswith(b"%PDF")
     download.close()
-    assert PlanPdf.objects.count() == 1 and pdf.attempts == 1
+    assert PlanPdf.objects.filter(archive="").count() == 1 and pdf.attempts == 1
+    assert _wait_for(archival, {PlanPdf.Status.READY, PlanPdf.Status.FAILED}) == (
+        PlanPdf.Status.READY
+    ), archival.error
+    assert len(archival.file_sha256) == 64
 
 
 def _worker_process():

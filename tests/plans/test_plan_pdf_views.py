@@ -17,12 +17,12 @@ def test_version_pdf_is_rendered_then_downloaded(
     url = reverse("plans:version_pdf", args=["zhejiang", 1])
     # A GET writes nothing: the page offers the button that asks for the PDF.
     page = client.get(url)
-    assert page.status_code == 200 and not PlanPdf.objects.exists()
+    assert page.status_code == 200 and not PlanPdf.objects.filter(archive="").exists()
     assert '<form method="post">' in page.content.decode()
     assert "生成PDF" in page.content.decode()
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(url)
-    pdf = PlanPdf.objects.get()
+    pdf = PlanPdf.objects.get(archive="")
     assert len(callbacks) == 1
     assert response.status_code == 302
     assert response["Location"] == reverse(
@@ -75,7 +75,7 @@ def test_draft_pdf_url_with_trailing_slash_works(client, zhejiang, unit_user):
     client_for(client, unit_user)
     assert client.post("/plans/zhejiang/pdf").status_code == 302
     assert client.post("/plans/zhejiang/pdf/").status_code == 302
-    assert PlanPdf.objects.count() == 1
+    assert PlanPdf.objects.filter(archive="").count() == 1
     assert client.get("/plans/zhejiang/pdf/").status_code == 302  # to its page
 
 
@@ -88,7 +88,7 @@ def test_unchanged_version_is_rendered_once(
         first = pdfjobs.request_pdf(plan=plan, version=version, user=unit_user)
         second = pdfjobs.request_pdf(plan=plan, version=version, user=unit_user)
     assert first == second
-    assert PlanPdf.objects.count() == 1
+    assert PlanPdf.objects.filter(archive="").count() == 1
     assert len(callbacks) == 1
 
 
@@ -106,7 +106,7 @@ def test_changed_draft_gets_a_new_pdf(
     assert first == again
     assert changed != first
     assert changed.draft_content["sections"]["content"] == "新的主要内容。"
-    assert PlanPdf.objects.count() == 2
+    assert PlanPdf.objects.filter(archive="").count() == 2
     assert len(callbacks) == 2
 
 
@@ -171,7 +171,7 @@ def test_plan_pdfs_are_404_to_outsiders(client, request, zhejiang, unit_user, pe
         client.post(reverse("plans:pdf_retry", args=["zhejiang", pdf.pk])).status_code
         == 404
     )
-    assert PlanPdf.objects.count() == 1
+    assert PlanPdf.objects.filter(archive="").count() == 1
 
 
 def test_plan_pdf_status_sends_the_public_to_log_in(client, zhejiang, unit_user):
@@ -200,4 +200,4 @@ def test_plan_page_offers_the_pdf_button(client, zhejiang, unit_user):
     # A button: asking for the PDF is a POST (a GET writes nothing).
     assert 'method="post" action="/plans/zhejiang/pdf"' in page
     assert 'id="plan-pdf" type="submit"' in page
-    assert PlanPdf.objects.count() == 0
+    assert PlanPdf.objects.filter(archive="").count() == 0

@@ -136,7 +136,7 @@ def test_sheet_page_shows_the_whole_submitted_version(client, assigned, expert_u
     assert f'method="post" action="{pdf_url}"' in page
     assert 'id="version-pdf" type="submit"' in page
     # A GET writes nothing: no PDF requested, no sheet created before a save.
-    assert PlanPdf.objects.count() == 0
+    assert PlanPdf.objects.filter(archive="").count() == 0
     assert ScoreSheet.objects.count() == 0
 
 
@@ -247,12 +247,12 @@ def test_version_pdf_is_requested_then_downloaded(
     status_url = reverse("reviews:assignment_pdf_status", args=[assignment.pk])
 
     page = client.get(url)  # a GET writes nothing: the button asks for it
-    assert page.status_code == 200 and not PlanPdf.objects.exists()
+    assert page.status_code == 200 and not PlanPdf.objects.filter(archive="").exists()
     # Executed: the render is handed to the broker (no worker takes it here).
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(url)
 
-    pdf = PlanPdf.objects.get()
+    pdf = PlanPdf.objects.get(archive="")
     assert len(callbacks) == 1
     assert (response.status_code, response["Location"]) == (302, status_url)
     assert pdf.version == assignment.submission.plan_version
@@ -276,7 +276,7 @@ def test_version_pdf_is_requested_then_downloaded(
     assert response["X-Content-Type-Options"] == "nosniff"
     with pdf.file.open("rb") as stored:
         assert b"".join(response.streaming_content) == stored.read()
-    assert PlanPdf.objects.count() == 1
+    assert PlanPdf.objects.filter(archive="").count() == 1
 
 
 def test_failed_version_pdf_can_be_retried(
@@ -318,7 +318,7 @@ def test_sheet_and_downloads_are_404_to_all_but_the_assigned_expert(
         assert "现状良好" not in response.content.decode()
     retry = reverse("reviews:assignment_pdf_retry", args=[assignment.pk])
     assert client.post(retry).status_code == 404
-    assert PlanPdf.objects.count() == 0
+    assert PlanPdf.objects.filter(archive="").count() == 0
 
 
 def test_sheet_and_downloads_send_the_public_to_login(client, assigned):
