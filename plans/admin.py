@@ -41,6 +41,7 @@ class PlanVersionAdmin(admin.ModelAdmin):
         "due",
         "is_late",
         "days_late",
+        "content_sha256",
     ]
 
 

@@ -530,7 +530,8 @@ def assignment_pdf(request, pk):
 @login_required
 def assignment_pdf_status(request, pk):
     version = _version_scored(request, pk)
-    pdf = get_object_or_404(PlanPdf, version=version)
+    # The version as read, not its archival copies (which plans keeps).
+    pdf = get_object_or_404(PlanPdf, version=version, archive="")
     return render(
         request,
         "reviews/assignment_pdf_status.html",
@@ -542,7 +543,7 @@ def assignment_pdf_status(request, pk):
 @require_POST
 def assignment_pdf_retry(request, pk):
     version = _version_scored(request, pk)
-    pdf = get_object_or_404(PlanPdf, version=version)
+    pdf = get_object_or_404(PlanPdf, version=version, archive="")
     if not pdfjobs.retry_pdf(pdf):
         messages.info(request, _("This PDF is not failed; nothing to retry."))
     return redirect("reviews:assignment_pdf_status", pk)

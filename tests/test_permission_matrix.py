@@ -13,6 +13,7 @@ the end (as Django's TestCase.setUpTestData); each case runs in a savepoint.
 """
 
 import datetime
+import hashlib
 
 import pytest
 from django.core.files.base import ContentFile
@@ -141,6 +142,14 @@ def _build():
         status=PlanPdf.Status.READY,
     )
     pdf.file.save("plan.pdf", ContentFile(PDF))
+    # The archival copy the approval queued, as the worker leaves it.
+    archival = version.pdfs.get(archive=PlanPdf.Archive.APPROVED)
+    archival.file.save("archive.pdf", ContentFile(PDF), save=False)
+    PlanPdf.objects.filter(pk=archival.pk).update(
+        status=PlanPdf.Status.READY,
+        file=archival.file.name,
+        file_sha256=hashlib.sha256(PDF).hexdigest(),
+    )
     batch = Batch.objects.current()
     material = CheckMaterial.objects.create(
         batch=batch,
@@ -325,6 +334,7 @@ def _kwargs(name, w):
         "plans:pdf_download": {"slug": "zhejiang", "pk": w["pdf"].pk},
         "plans:pdf_retry": {"slug": "zhejiang", "pk": w["pdf"].pk},
         "plans:version_pdf": {"slug": "zhejiang", "number": 1},
+        "plans:version_archive": {"slug": "zhejiang", "number": 1, "kind": "approved"},
         "reviews:round": {"pk": w["round"].pk},
         "reviews:round_add_submissions": {"pk": w["round"].pk},
         "reviews:round_material": {"pk": w["check_round"].pk},
@@ -548,6 +558,9 @@ MATRIX = {
     ("plans:pdf_retry", "POST"): "302 302 404 404 302 404 404 404",
     ("plans:version_pdf", "GET"): "302 200 200 404 200 404 404 404",
     ("plans:version_pdf", "POST"): "302 302 302 404 302 404 404 404",
+    # The archival copy is the whole plan: a department reads only its tasks.
+    ("plans:version_archive", "GET"): "302 200 404 404 200 404 404 404",
+    ("plans:version_archive", "POST"): "302 200 404 404 200 404 404 404",
     ("reviews:home", "GET"): "302 200 200 200 200 200 200 200",
     ("reviews:home", "POST"): "302 200 200 200 200 200 200 200",
     ("reviews:round_create", "GET"): "302 200 403 403 403 403 403 403",

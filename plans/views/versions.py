@@ -50,7 +50,7 @@ def version_detail(request, slug, number):
             "contacts": contacts,
             # Their hashes for every reader of the version; the files only for
             # those who read the whole plan (a department sees its tasks only).
-            "archives": version.pdfs.exclude(archive="").order_by("archive"),
+            "archives": version.pdfs.exclude(archive="").order_by("pk"),
             "may_download_archive": task_ids is None,
         },
     )
