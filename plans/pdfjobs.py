@@ -179,8 +179,9 @@ def render_pdf(pdf_id):
         finished_at=timezone.now(),
     )
     if not made:
-        # This render outlived its lease and another one finished first: its
-        # file stays, this one goes (the storage gave it a name of its own).
+        # This render outlived its lease: the row went back to the queue, or
+        # another render finished first. Only the recorded file stays (the
+        # storage gave this one a name of its own).
         pdf.file.storage.delete(pdf.file.name)
 
 

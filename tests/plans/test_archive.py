@@ -270,3 +270,40 @@ def test_the_archival_pdf_is_for_readers_of_the_whole_plan(
         ).status_code
         == 404
     )  # not approved: no such copy
+
+
+def _stored_names():
+    storage = private_storage()
+    names = []
+    for year in storage.listdir("plans/pdf")[0]:
+        for month in storage.listdir(f"plans/pdf/{year}")[0]:
+            folder = f"plans/pdf/{year}/{month}"
+            names += [f"{folder}/{name}" for name in storage.listdir(folder)[1]]
+    return sorted(names)
+
+
+def test_a_render_that_outlived_its_lease_leaves_no_file(versions, monkeypatch):
+    """The recovery sent the row back to the queue while this render ran: its
+    result is neither recorded nor left in the storage."""
+    version = versions["zhejiang"]
+    version.pdfs.exclude(archive="").delete()
+    pdf = archive.queue_archive(version, Archive.SUBMITTED)
+    before = _stored_names()
+    rendered = []
+
+    def overtaken_render(document, *, archive):
+        PlanPdf.objects.filter(pk=pdf.pk).update(status=PlanPdf.Status.PENDING)
+        rendered.append(archive.version_number)
+        return b"%PDF-1.7 late"
+
+    monkeypatch.setattr(pdfjobs, "render_plan_pdf", overtaken_render)
+    pdfjobs.render_pdf(pdf.pk)
+
+    assert rendered == [1]
+    pdf.refresh_from_db()
+    assert (pdf.status, pdf.file.name, pdf.file_sha256) == (
+        PlanPdf.Status.PENDING,
+        "",
+        "",
+    )
+    assert _stored_names() == before
