@@ -159,3 +159,35 @@ def weekly_digest(*, recipients, digest, key):
         url=reverse("column:todo"),
         dedupe_key=key,
     )
+
+
+def _circular_url(circular):
+    return reverse("milestones:circular_detail", args=[circular.pk])
+
+
+def circular_sent(*, circular, recipients):
+    """A notice sent by the office: each recipient gets its text, what it asks
+    and by when, in the portal and by e-mail, in their own language."""
+    notify(
+        Message(
+            name="circular_sent",
+            kind="circular",
+            recipients=recipients,
+            context={"circular": circular, "files": circular.files.count()},
+            url=_circular_url(circular),
+            dedupe_key=f"circular:{circular.pk}",
+        )
+    )
+
+
+def circular_reminder(*, circular, user, key):
+    """The office's reminder of a notice to one member of a unit; `key` is the
+    reminder action's (circulars.remind), so one action tells a person once."""
+    return Message(
+        name="circular_reminder",
+        kind="circular.reminder",
+        recipients=[user],
+        context={"circular": circular},
+        url=_circular_url(circular),
+        dedupe_key=f"reminder:{key}",
+    )

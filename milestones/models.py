@@ -20,6 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from pilots.files import StoredFile
 from pilots.models import DeadlineKind
 
+# A SentReminder is about a rule's deadline (ReminderKind), or about a notice
+# (Circular) whose reminder the office sent by hand (circulars.remind).
+CIRCULAR_REMINDER = "circular"
+
 
 class ReminderKind(models.TextChoices):
     """What a reminder rule is about: the three batch deadlines, plus progress
@@ -70,7 +74,10 @@ class SentReminder(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
+    kind = models.CharField(
+        max_length=20,
+        choices=[*ReminderKind.choices, (CIRCULAR_REMINDER, _("Notice"))],
+    )
     batch = models.ForeignKey(
         "pilots.Batch", on_delete=models.CASCADE, related_name="+"
     )
@@ -78,7 +85,8 @@ class SentReminder(models.Model):
         "pilots.PilotUnit", on_delete=models.CASCADE, related_name="+"
     )
     # Tells apart several deadlines of one kind for a unit: the report period
-    # ("2026-10-01"), the review submission ("submission:12"); "" for batch dates.
+    # ("2026-10-01"), the review submission ("submission:12"), a notice and the
+    # office's reminder action ("circular:7:<token>"); "" for batch dates.
     key = models.CharField(max_length=60, default="", blank=True)
     days_before = models.IntegerField()
     due = models.DateField()
@@ -571,3 +579,207 @@ class AchievementFile(StoredFile):
     class Meta(StoredFile.Meta):
         verbose_name = _("achievement file")
         verbose_name_plural = _("achievement files")
+
+
+# ------------------------------------------------------------------ notices (通知)
+
+
+class Circular(models.Model):
+    """通知: the office's working notice ("submit your mid-term material by …")
+    to units of a batch, and to experts or departments, with a receipt per
+    person and per unit and, when asked, each unit's confirmation or reply.
+    Not column.PublicNotice (公示), which the public reads.
+
+    A draft (`sent_at` empty) is the office's alone. Sending is final and
+    resolves the audience: `units` then holds every unit addressed
+    (circulars.send); in a draft it holds the chosen units."""
+
+    class Audience(models.TextChoices):
+        ALL_UNITS = "all", _("All units of the batch")
+        CHOSEN_UNITS = "chosen", _("Chosen units")
+        DOMAIN = "domain", _("The units of one business domain")
+        NO_UNITS = "none", _("No units")
+
+    class Response(models.TextChoices):
+        NONE = "none", _("Nothing: for information")
+        CONFIRM = "confirm", _("Confirm receipt")
+        REPLY = "reply", _("Reply with text and files")
+
+    batch = models.ForeignKey(
+        "pilots.Batch",
+        on_delete=models.CASCADE,
+        related_name="circulars",
+        verbose_name=_("batch"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    response = models.CharField(
+        _("units are asked to"),
+        max_length=10,
+        choices=Response.choices,
+        default=Response.NONE,
+    )
+    reply_by = models.DateField(_("reply by"), null=True, blank=True)
+    audience = models.CharField(
+        _("units addressed"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.ALL_UNITS,
+    )
+    domain = models.ForeignKey(
+        "pilots.BusinessDomain",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("business domain"),
+    )
+    units = models.ManyToManyField(
+        "pilots.PilotUnit", blank=True, related_name="+", verbose_name=_("units")
+    )
+    departments = models.ManyToManyField(
+        "pilots.Department",
+        blank=True,
+        related_name="+",
+        verbose_name=_("departments"),
+    )
+    to_experts = models.BooleanField(_("also to every expert"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notice to units")
+        verbose_name_plural = _("notices to units")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_sent(self):
+        return self.sent_at is not None
+
+    @property
+    def asks_response(self):
+        return self.response != self.Response.NONE
+
+
+class CircularFile(StoredFile):
+    """An attachment of a notice, added while it is a draft."""
+
+    upload_folder = "circulars"
+
+    circular = models.ForeignKey(
+        Circular, on_delete=models.CASCADE, related_name="files"
+    )
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("notice attachment")
+        verbose_name_plural = _("notice attachments")
+
+
+class CircularRead(models.Model):
+    """One recipient read the notice (the first time). `unit` is the reader's
+    unit then: any member's read counts for the unit."""
+
+    circular = models.ForeignKey(
+        Circular, on_delete=models.CASCADE, related_name="reads"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "pilots.PilotUnit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    read_at = models.DateTimeField(_("read at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["read_at", "pk"]
+        verbose_name = _("notice read")
+        verbose_name_plural = _("notice reads")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["circular", "user"], name="one_read_per_notice_and_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.circular} · {self.user}"
+
+
+class CircularReply(models.Model):
+    """A unit's answer to a notice: its confirmation of receipt (确认收到) or
+    its reply with text and files, whichever the notice asked for."""
+
+    circular = models.ForeignKey(
+        Circular, on_delete=models.CASCADE, related_name="replies"
+    )
+    unit = models.ForeignKey(
+        "pilots.PilotUnit",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = models.TextField(_("reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_late = models.BooleanField(_("late"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["unit__order", "pk"]
+        verbose_name = _("reply to a notice")
+        verbose_name_plural = _("replies to notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["circular", "unit"], name="one_reply_per_notice_and_unit"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.circular} · {self.unit}"
+
+
+class CircularReplyFile(StoredFile):
+    """A file of a unit's reply to a notice."""
+
+    upload_folder = "circular-replies"
+
+    reply = models.ForeignKey(
+        CircularReply, on_delete=models.CASCADE, related_name="files"
+    )
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("reply file")
+        verbose_name_plural = _("reply files")

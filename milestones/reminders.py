@@ -106,7 +106,7 @@ class Reminder:
         )
 
 
-def deliver(*, batch, reminders, today):
+def deliver(*, batch, reminders, today, message_for=None):
     """Send each reminder at most once per due date; return how many went out now.
 
     The SentReminder rows are inserted first (ON CONFLICT DO NOTHING RETURNING) and
@@ -114,15 +114,19 @@ def deliver(*, batch, reminders, today):
     process at the same moment, sends nothing twice. Side effects: SentReminder,
     Notification and OutboxEmail rows; an outbox drain on commit. A constant number
     of queries, whatever the number of reminders.
+
+    `reminders` are `Reminder`s, whose words are their rule's; or any objects
+    with an `identity` (user id, kind, unit id, key, days before, due) and a
+    `message_for(reminder)` that words each (a notice's reminder, circulars.py).
     """
     # One order for every scan, so concurrent INSERTs queue behind each other on
     # the same first key instead of deadlocking.
     reminders = sorted(reminders, key=lambda reminder: reminder.identity)
     with transaction.atomic():
         inserted = _insert_sent(batch, reminders)
-        texts = _Texts(batch, today)
+        message_for = message_for or _Texts(batch, today).message
         messages = [
-            texts.message(reminder)
+            message_for(reminder)
             for reminder in reminders
             if reminder.identity in inserted
         ]
@@ -137,23 +141,14 @@ def _insert_sent(batch, reminders):
     now = timezone.now()
     values = []
     for reminder in reminders:
-        values += [
-            reminder.user.pk,
-            reminder.rule.kind,
-            batch.pk,
-            reminder.unit.pk,
-            reminder.key,
-            reminder.rule.days_before,
-            reminder.due,
-            now,
-        ]
+        values += [*reminder.identity, batch.pk, now]
     table = SentReminder._meta.db_table
     placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(reminders))
     # Concurrent scans: the second INSERT waits on the first's uncommitted keys,
     # then does nothing for them; only the rows it inserted come back.
     sql = (
         f"INSERT INTO {table} "  # noqa: S608 - table name from the model, values bound
-        "(user_id, kind, batch_id, unit_id, key, days_before, due, sent_at) "
+        "(user_id, kind, unit_id, key, days_before, due, batch_id, sent_at) "
         f"VALUES {placeholders} ON CONFLICT DO NOTHING "
         "RETURNING user_id, kind, unit_id, key, days_before, due"
     )

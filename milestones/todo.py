@@ -10,7 +10,7 @@ page and `todo_count` stay cheap. "Today" and "overdue" are days in Asia/Shangha
 import dataclasses
 import datetime
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from plans.models import Plan, PlanComment, PlanVersion
 from plans.models import Status as PlanStatus
 from reviews.models import Stage, StageRecord
 
-from .models import Achievement, CheckMaterial, ReminderKind
+from .models import Achievement, CheckMaterial, Circular, CircularReply, ReminderKind
 from .outstanding import decisions_pending, owed_by_units, sheets_owed
 
 # A progress report shows up this many days before it is due (the first
@@ -97,8 +97,8 @@ def _local_day(moment):
 
 def unit_items(user, *, batch, today):
     """A unit member: what the unit owes (outstanding.owed_by_units: the plan to
-    write or revise, progress reports, mid-term/acceptance material) and the
-    comments on its plan to answer."""
+    write or revise, progress reports, mid-term/acceptance material), the
+    comments on its plan and the office's notices to answer."""
     unit = user.unit
     if not batch.units.filter(pk=unit.pk).exists():
         return []
@@ -107,7 +107,9 @@ def unit_items(user, *, batch, today):
         for owed in owed_by_units(batch=batch, units=[unit], today=today)
         if (item := _owed_item(owed, today)) is not None
     ]
-    return items + _comment_items(unit, batch, today)
+    return (
+        items + _comment_items(unit, batch, today) + _circular_items(unit, batch, today)
+    )
 
 
 def _owed_item(owed, today):
@@ -181,6 +183,36 @@ def _comment_items(unit, batch, today):
             unit=unit.label,
             today=today,
         )
+    ]
+
+
+def _circular_items(unit, batch, today):
+    """The office's notices to the unit that ask it to confirm receipt or to
+    reply, and that it has not answered yet: one query."""
+    answered = CircularReply.objects.filter(circular=OuterRef("pk"), unit=unit).filter(
+        Q(confirmed_at__isnull=False) | Q(replied_at__isnull=False)
+    )
+    waiting = (
+        Circular.objects.filter(batch=batch, sent_at__isnull=False, units=unit)
+        .exclude(response=Circular.Response.NONE)
+        .exclude(Exists(answered))
+    )
+    return [
+        Item(
+            kind=f"circular.{circular.response}",
+            title=(
+                _("Confirm receipt of the notice “%(title)s”")
+                if circular.response == Circular.Response.CONFIRM
+                else _("Reply to the notice “%(title)s”")
+            )
+            % {"title": circular.title},
+            url=reverse("milestones:circular_detail", args=[circular.pk]),
+            due=circular.reply_by,
+            unit=unit.label,
+            since=_local_day(circular.sent_at),
+            today=today,
+        )
+        for circular in waiting
     ]
 
 

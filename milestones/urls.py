@@ -2,6 +2,7 @@ from .views import (
     achievements,
     batches,
     checks,
+    circulars,
     dashboard,
     programme,
     progress,
@@ -20,4 +21,5 @@ urlpatterns = [
     *achievements.urlpatterns,
     *programme.urlpatterns,
     *batches.urlpatterns,
+    *circulars.urlpatterns,
 ]

@@ -488,9 +488,10 @@ def test_unit_todo_query_count_is_constant(
 ):
     _unit_rows(size, unit_user, office_user)
     # The batch, the unit in it, the outstanding module's plans, extensions,
-    # reporting schedule, reports and materials, the plan's comments.
+    # reporting schedule, reports and materials, the plan's comments, the
+    # notices waiting for an answer.
     with on(2021, 7, 2):
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             items = todo.todo_items(unit_user)
     # The plan's comments, 5 reports overdue less those submitted, the mid-term
     # material (overdue to submit or returned to revise), the acceptance material.

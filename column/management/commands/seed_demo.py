@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from column import demo_messages, demo_news
 from milestones import demo as milestones_demo
-from milestones import demo_achievements, demo_checks, demo_progress
+from milestones import demo_achievements, demo_checks, demo_circulars, demo_progress
 from pilots import batches
 from pilots.models import Batch, Department, PilotUnit, User
 from plans import demo as plans_demo
@@ -31,6 +31,7 @@ DEMO_MODULES = [
     demo_messages,
     demo_news,
     demo_achievements,
+    demo_circulars,
 ]
 
 # (username, full name, expertise, affiliation slug)
