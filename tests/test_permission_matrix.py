@@ -30,6 +30,10 @@ from milestones.models import (
     CheckEvidence,
     CheckKind,
     CheckMaterial,
+    Circular,
+    CircularFile,
+    CircularReply,
+    CircularReplyFile,
     ProgressReport,
     ReminderRule,
 )
@@ -249,6 +253,44 @@ def _build():
         recipient=member, kind="test", title="通知", url="/plans/zhejiang/"
     )
     token = CalendarToken.objects.create(user=member, token="matrix-calendar-token")
+    # A sent notice to Zhejiang and the supervising department, asking for a
+    # reply, with an attachment and Zhejiang's reply with a file.
+    circular = Circular.objects.create(
+        batch=batch,
+        title="关于报送材料的通知",
+        body="请报送。",
+        response=Circular.Response.REPLY,
+        reply_by=timezone.localdate() + datetime.timedelta(days=7),
+        audience=Circular.Audience.CHOSEN_UNITS,
+        created_by=office,
+        sent_at=timezone.now(),
+        sent_by=office,
+    )
+    circular.units.set([zhejiang])
+    circular.departments.set([supervising])
+    circular_file = CircularFile.objects.create(
+        circular=circular,
+        file=ContentFile(PDF, name="notice.pdf"),
+        name="notice.pdf",
+        kind="pdf",
+        size=len(PDF),
+        uploaded_by=office,
+    )
+    reply = CircularReply.objects.create(
+        circular=circular,
+        unit=zhejiang,
+        text="已报送",
+        replied_at=timezone.now(),
+        replied_by=member,
+    )
+    reply_file = CircularReplyFile.objects.create(
+        reply=reply,
+        file=ContentFile(PDF, name="reply.pdf"),
+        name="reply.pdf",
+        kind="pdf",
+        size=len(PDF),
+        uploaded_by=member,
+    )
     return {
         "people": people,
         "batch": batch,
@@ -277,6 +319,9 @@ def _build():
         "extension": extension,
         "notification": notification,
         "calendar_token": token,
+        "circular": circular,
+        "circular_file": circular_file,
+        "reply_file": reply_file,
         "schedule_item": ScheduleItem.objects.filter(plan=plan).first(),
         "rule": ReminderRule.objects.order_by("pk").first(),
     }
@@ -387,7 +432,22 @@ def _kwargs(name, w):
         "milestones:batch_copy": {"slug": w["plan"].batch.slug},
         "milestones:batch_make_current": {"slug": w["plan"].batch.slug},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "milestones:circular_file": {"pk": w["circular_file"].pk},
+        "milestones:circular_file_remove": {"pk": w["circular_file"].pk},
+        "milestones:circular_reply_file": {"pk": w["reply_file"].pk},
+        "milestones:circular_reply_file_remove": {"pk": w["reply_file"].pk},
     }
+    for circular in (
+        "circular_detail",
+        "circular_edit",
+        "circular_send",
+        "circular_read",
+        "circular_reply",
+        "circular_receipts",
+        "circular_remind",
+        "circular_export",
+    ):
+        by_name[f"milestones:{circular}"] = {"pk": w["circular"].pk}
     for check in (
         "check_detail",
         "check_edit",
@@ -716,6 +776,46 @@ MATRIX = {
     ("milestones:programme_rule_edit", "POST"): "302 200 403 403 403 403 403 403",
     ("milestones:programme_rule_deactivate", "GET"): "302 405 403 403 403 403 403 403",
     ("milestones:programme_rule_deactivate", "POST"): "302 200 403 403 403 403 403 403",
+    # Notices to units (通知): the world's is sent to Zhejiang and the
+    # supervising department and asks for a reply, which Zhejiang gave. A
+    # sent notice no longer changes: its draft pages send the office back.
+    ("milestones:circular_list", "GET"): "302 200 200 200 200 200 200 200",
+    ("milestones:circular_list", "POST"): "302 200 200 200 200 200 200 200",
+    ("milestones:circular_create", "GET"): "302 200 403 403 403 403 403 403",
+    ("milestones:circular_create", "POST"): "302 200 403 403 403 403 403 403",
+    ("milestones:circular_detail", "GET"): "302 200 200 404 200 404 404 404",
+    ("milestones:circular_detail", "POST"): "302 200 200 404 200 404 404 404",
+    ("milestones:circular_edit", "GET"): "302 302 403 403 403 403 403 403",
+    ("milestones:circular_edit", "POST"): "302 302 403 403 403 403 403 403",
+    ("milestones:circular_send", "GET"): "302 405 403 403 403 403 403 403",
+    ("milestones:circular_send", "POST"): "302 302 403 403 403 403 403 403",
+    # The read is recorded by a POST (the page's script or its button); the
+    # office's own reading is no receipt.
+    ("milestones:circular_read", "GET"): "302 405 405 405 405 405 405 405",
+    ("milestones:circular_read", "POST"): "302 302 302 404 302 404 404 404",
+    ("milestones:circular_reply", "GET"): "302 405 405 405 405 405 405 405",
+    ("milestones:circular_reply", "POST"): "302 403 403 404 200 404 404 404",
+    ("milestones:circular_receipts", "GET"): "302 200 403 403 403 403 403 403",
+    ("milestones:circular_receipts", "POST"): "302 200 403 403 403 403 403 403",
+    ("milestones:circular_remind", "GET"): "302 405 403 403 403 403 403 403",
+    ("milestones:circular_remind", "POST"): "302 302 403 403 403 403 403 403",
+    ("milestones:circular_export", "GET"): "302 200 403 403 403 403 403 403",
+    ("milestones:circular_export", "POST"): "302 200 403 403 403 403 403 403",
+    ("milestones:circular_file", "GET"): "302 200 200 404 200 404 404 404",
+    ("milestones:circular_file", "POST"): "302 200 200 404 200 404 404 404",
+    ("milestones:circular_file_remove", "GET"): "302 405 403 403 403 403 403 403",
+    ("milestones:circular_file_remove", "POST"): "302 302 403 403 403 403 403 403",
+    # A reply's files: the office and the unit that replied.
+    ("milestones:circular_reply_file", "GET"): "302 200 404 404 200 404 404 404",
+    ("milestones:circular_reply_file", "POST"): "302 200 404 404 200 404 404 404",
+    (
+        "milestones:circular_reply_file_remove",
+        "GET",
+    ): "302 405 405 405 405 405 405 405",
+    (
+        "milestones:circular_reply_file_remove",
+        "POST",
+    ): "302 404 404 404 200 404 404 404",
     ("login", "GET"): "200 200 200 200 200 200 200 200",
     ("login", "POST"): "200 200 200 200 200 200 200 200",
     ("logout", "GET"): "405 405 405 405 405 405 405 405",
@@ -758,6 +858,10 @@ ASKS_FIRST = {
     "milestones:programme_rule_deactivate",
     "milestones:calendar_regenerate",
     "column:news_image_remove",
+    "milestones:circular_send",
+    "milestones:circular_remind",
+    "milestones:circular_file_remove",
+    "milestones:circular_reply_file_remove",
 }
 
 
@@ -805,6 +909,8 @@ def _restore_files(world):
         ("achievement_file", "file"),
         ("pdf", "file"),
         ("image", "image"),
+        ("circular_file", "file"),
+        ("reply_file", "file"),
     ):
         stored = getattr(world[key], field)
         if not stored.storage.exists(stored.name):
