@@ -36,6 +36,11 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 PDF = b"%PDF-1.4 notice"
 
 
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+
+
 def on(year, month, day, hour=10, minute=0):
     moment = datetime.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
     return time_machine.travel(moment, tick=False)
@@ -362,15 +367,24 @@ def test_filters_not_read_and_not_answered(
     assert unanswered == everyone - {"fujian"}
 
 
+@pytest.mark.parametrize("size", [1, 3])
 def test_receipt_table_query_count_is_constant(
-    client, reply_notice, unit_user, django_assert_num_queries
+    size, client, reply_notice, django_assert_num_queries
 ):
-    beacon(client, unit_user, reply_notice)
+    for unit in batch().units.order_by("pk")[:size]:
+        member = make_user(f"member-{unit.slug}", User.Role.UNIT, unit=unit)
+        beacon(client, member, reply_notice)
+        with on(2021, 3, 5):
+            client.post(
+                reverse("milestones:circular_reply", args=[reply_notice.pk]),
+                {"text": "收到", "file": SimpleUploadedFile("a.pdf", PDF)},
+            )
     units = batch().units.count()
     # The units, the reads, the replies and their files, the reminders.
     with django_assert_num_queries(5):
         rows = circulars.receipt_rows(reply_notice)
     assert len(rows) == units
+    assert sum(1 for row in rows if row.replied and row.reply.files.all()) == size
 
 
 # ------------------------------------------------------------------ reminders
