@@ -7,20 +7,22 @@ import types
 
 import pytest
 import time_machine
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from milestones import achievements, checks
+from milestones import achievements, checks, circulars
 from milestones.models import (
     AchievementKind,
     CheckKind,
+    Circular,
     ItemState,
     ReminderKind,
     ReminderRule,
 )
 from milestones.programme import TIMELINE_FIELDS
 from milestones.progress import plan_items
-from pilots.models import Batch, DeadlineKind, Extension
+from pilots.models import Batch, BusinessDomain, DeadlineKind, Extension
 from reviews import services as review_services
 from reviews.models import Decision, StageRecord, Submission
 from tests.bad_input.harness import (
@@ -529,4 +531,72 @@ def test_reminder_rule_edit_form(office_user, data):
             f"/programme/reminders/{rule.pk}/",
             data,
             plain_200="preview" in data,
+        )
+
+
+# ------------------------------------------------------------------ notices to units
+
+
+def _circular_post(unit):
+    return {
+        "title": "关于报送中期检查材料的通知",
+        "body": "请于截止日前报送。",
+        "response": "reply",
+        "reply_by": (timezone.localdate() + datetime.timedelta(days=10)).isoformat(),
+        "audience": "chosen",
+        "units": str(unit.pk),
+    }
+
+
+@bad_input
+@given(st.data())
+def test_circular_form(zhejiang, office_user, data):
+    bad = {
+        "title": text(200),
+        "body": text(),
+        "response": choice(*Circular.Response.values),
+        "reply_by": date("2020-01-01", timezone.localdate().isoformat()),
+        "audience": choice(*Circular.Audience.values),
+        "units": choice(zhejiang.pk),
+        "domain": choice(*BusinessDomain.objects.values_list("pk", flat=True)),
+        "to_experts": boolean(),
+        "file": uploads(),
+    }
+    posted = data.draw(posts(_circular_post(zhejiang), bad))
+    files = {"file": posted.pop("file")} if "file" in posted else None
+    with one_example():
+        check_post(office_user, "/notices-to-units/new/", posted, files=files)
+
+
+@pytest.fixture
+def reply_circular(zhejiang, office_user, unit_user):
+    circular = circulars.save_draft(
+        circular=Circular(
+            batch=Batch.objects.current(),
+            title="通知",
+            body="正文",
+            response=Circular.Response.REPLY,
+            audience=Circular.Audience.CHOSEN_UNITS,
+        ),
+        user=office_user,
+        units=[zhejiang],
+        departments=[],
+    )
+    circulars.send(circular=circular, user=office_user)
+    return circular
+
+
+@bad_input
+@given(st.data())
+def test_circular_reply_form(reply_circular, unit_user, data):
+    posted = data.draw(
+        posts({"text": "已报送。"}, {"text": text(5000), "file": uploads()})
+    )
+    files = {"file": posted.pop("file")} if "file" in posted else None
+    with one_example():
+        check_post(
+            unit_user,
+            f"/notices-to-units/{reply_circular.pk}/reply/",
+            posted,
+            files=files,
         )
