@@ -537,6 +537,11 @@ def test_reminder_rule_edit_form(office_user, data):
 # ------------------------------------------------------------------ notices to units
 
 
+@pytest.fixture
+def private_files(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+
+
 def _circular_post(unit):
     return {
         "title": "关于报送中期检查材料的通知",
@@ -550,7 +555,7 @@ def _circular_post(unit):
 
 @bad_input
 @given(st.data())
-def test_circular_form(zhejiang, office_user, data):
+def test_circular_form(private_files, zhejiang, office_user, data):
     bad = {
         "title": text(200),
         "body": text(),
@@ -588,7 +593,7 @@ def reply_circular(zhejiang, office_user, unit_user):
 
 @bad_input
 @given(st.data())
-def test_circular_reply_form(reply_circular, unit_user, data):
+def test_circular_reply_form(private_files, reply_circular, unit_user, data):
     posted = data.draw(
         posts({"text": "已报送。"}, {"text": text(5000), "file": uploads()})
     )
