@@ -52,6 +52,19 @@ FILTERS = {
 }
 
 
+# What a draft's form changes (its units and departments are set apart).
+DRAFT_FIELDS = [
+    "title",
+    "body",
+    "response",
+    "reply_by",
+    "audience",
+    "domain",
+    "to_experts",
+    "updated_at",
+]
+
+
 class CircularError(Exception):
     """A verb refused: the message says why, in the user's language."""
 
@@ -132,12 +145,21 @@ def recipients(circular, units):
 def save_draft(*, circular, user, units, departments, files=()):
     """Keep a new or changed draft with its chosen units, departments and new
     attachments (uploads AttachmentForm has checked). Refused once sent."""
-    if circular.pk and Circular.objects.filter(pk=circular.pk, sent_at__isnull=False):
-        raise CircularError(_("This notice has been sent: it can no longer change."))
     with transaction.atomic():
         if circular.pk is None:
             circular.created_by = user
-        circular.save()
+            circular.save()
+        else:
+            # The row lock makes a send wait for this save, or this save see
+            # the send; only the draft's own fields are written, never sent_at.
+            draft = Circular.objects.select_for_update().filter(
+                pk=circular.pk, sent_at__isnull=True
+            )
+            if not draft.exists():
+                raise CircularError(
+                    _("This notice has been sent: it can no longer change.")
+                )
+            circular.save(update_fields=DRAFT_FIELDS)
         circular.units.set(
             units if circular.audience == Circular.Audience.CHOSEN_UNITS else []
         )

@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from column.models import NewsPost, PublicNotice
-from milestones.models import Achievement
+from milestones.models import Achievement, Circular
 from pilots.models import Task, User
 from reviews.models import Assignment
 from tests.conftest import require_service
@@ -56,6 +56,8 @@ def pages(demo):
     notice = PublicNotice.objects.filter(published=True).order_by("pk").first()
     achievement = Achievement.objects.filter(unit__slug="zhejiang").first()
     assignment = Assignment.objects.filter(expert__username="expert1").first()
+    # The demo notice asking Zhejiang for a reply: its form and receipt table.
+    circular = Circular.objects.filter(response=Circular.Response.REPLY).first()
     public = [
         "/",
         "/batches/demo/",
@@ -94,6 +96,10 @@ def pages(demo):
             "/notifications/",
             "/todo/",
             "/timeline/",
+            "/notices-to-units/",
+            "/notices-to-units/new/",
+            f"/notices-to-units/{circular.pk}/",
+            f"/notices-to-units/{circular.pk}/receipts/",
         ],
         "department": ["/home/", "/department/", "/plans/zhejiang/"],
         "expert1": ["/home/", "/reviews/", f"/reviews/assignments/{assignment.pk}/"],
@@ -104,6 +110,8 @@ def pages(demo):
             "/checks/midterm/zhejiang/",
             f"/achievements/manage/{achievement.pk}/" if achievement else "/todo/",
             "/notifications/",
+            "/notices-to-units/",
+            f"/notices-to-units/{circular.pk}/",
         ],
     }
 

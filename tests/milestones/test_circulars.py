@@ -555,3 +555,35 @@ def test_the_migration_leaves_the_existing_tables_alone(db):
     assert 'CREATE TABLE "milestones_circular"' in sql
     assert 'ALTER TABLE "milestones_sentreminder"' not in sql
     assert "DROP" not in sql
+
+
+def test_a_stale_draft_form_cannot_change_a_sent_notice(office_user, unit_user):
+    with on(2021, 3, 1):
+        circular = notice(office_user)
+        stale = Circular.objects.get(pk=circular.pk)
+        circulars.send(circular=circular, user=office_user)
+        stale.title = "改过的标题"
+        with pytest.raises(circulars.CircularError):
+            circulars.save_draft(
+                circular=stale, user=office_user, units=[], departments=[]
+            )
+    circular.refresh_from_db()
+    assert (circular.title, circular.is_sent) == ("关于报送中期检查材料的通知", True)
+
+
+def test_editing_a_draft_keeps_it_a_draft(client, office_user, unit_user):
+    circular = notice(office_user)
+    client.force_login(office_user)
+    client.post(
+        reverse("milestones:circular_edit", args=[circular.pk]),
+        {
+            "title": "新标题",
+            "body": "新正文",
+            "response": "none",
+            "audience": "chosen",
+            "units": [unit_user.unit_id],
+        },
+    )
+    circular.refresh_from_db()
+    assert (circular.title, circular.sent_at) == ("新标题", None)
+    assert list(circular.units.all()) == [unit_user.unit]
