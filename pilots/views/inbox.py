@@ -35,9 +35,12 @@ def notification_list(request):
 
 @login_required
 def notification_open(request, pk):
-    """Opening a notification marks it read and follows its link."""
+    """Follow a notification's link. The list opens it with a POST, which also
+    marks it read; a GET (a bookmarked address) only follows it: a GET never
+    writes."""
     notification = _get_notification_for_user(request, pk)
-    messaging.mark_read(notification=notification)
+    if request.method == "POST":
+        messaging.mark_read(notification=notification)
     if notification.url and url_has_allowed_host_and_scheme(
         notification.url, allowed_hosts={request.get_host()}
     ):

@@ -40,16 +40,28 @@ def test_notification_list_needs_login(client, db):
 
 def test_opening_a_notification_marks_it_read_and_follows_its_link(client, unit_user):
     notification = _notify(unit_user, "Plan returned", url="/timeline/")
-    response = client_for(client, unit_user).get(f"/notifications/{notification.pk}/")
+    page = client_for(client, unit_user).get("/notifications/").content.decode()
+    # The list opens it with a form: opening writes, so it is a POST.
+    assert f'action="/notifications/{notification.pk}/" method="post"' in page
+    response = client.post(f"/notifications/{notification.pk}/")
     assert response.status_code == 302
     assert response.url == "/timeline/"
     notification.refresh_from_db()
     assert notification.read_at is not None
 
 
+def test_a_get_of_a_notification_follows_its_link_and_writes_nothing(client, unit_user):
+    notification = _notify(unit_user, "Plan returned", url="/timeline/")
+    response = client_for(client, unit_user).get(f"/notifications/{notification.pk}/")
+    assert response.status_code == 302
+    assert response.url == "/timeline/"
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
 def test_opening_another_users_notification_is_404(client, unit_user, other_unit_user):
     notification = _notify(other_unit_user, "Fujian secret")
-    response = client_for(client, unit_user).get(f"/notifications/{notification.pk}/")
+    response = client_for(client, unit_user).post(f"/notifications/{notification.pk}/")
     assert response.status_code == 404
     notification.refresh_from_db()
     assert notification.read_at is None
