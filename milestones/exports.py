@@ -1,15 +1,13 @@
 """The office's exports for its own reporting, as XLSX or CSV (same columns).
 
 Four tables: units/tasks/stages, review scores, progress reports, achievements.
-Headers are in the active language (Chinese by default). A department gets the
-same tables limited to the tasks in its business domains (dashboard.Scope).
+Headers are in the language they were asked in (Chinese by default). A
+department gets the same tables limited to the tasks in its business domains
+(dashboard.Scope). They are built by the Celery task `milestones.build_export`
+(pilots/exportjobs.py): `request` asks for one, `table_for` is what the task
+passes down to build it; the rows are generators, written as they come.
 """
 
-import csv
-import dataclasses
-import datetime
-import io
-import unicodedata
 from decimal import Decimal
 
 from django.utils import timezone
@@ -17,22 +15,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from milestones.models import Achievement, ProgressReport, TaskAcceptance, TaskProgress
-from pilots.text import without_control_characters
+from pilots import exportjobs
+from pilots.models import Batch, Department
+from pilots.sheets import DATE, DATETIME, NUMBER, TEXT, Column, Table
 from reviews.models import Round, SheetStatus
 from reviews.services import round_results
 
 from . import dashboard
 
-TEXT, DATE, DATETIME, NUMBER = "text", "date", "datetime", "number"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
-
-
-@dataclasses.dataclass
-class Table:
-    title: str
-    columns: list  # [(header, kind)]
-    rows: list
+BUILD_TASK = "milestones.build_export"
+# Text columns' widths in Latin characters (a Chinese character counts two): a
+# unit's name, a task's title; a long text wraps (pilots.sheets.WRAPPED).
+UNIT, TITLE, SHORT, LONG = 24, 36, 12, 60
+ITERATOR_CHUNK = 2000
 
 
 def _yes(value):
@@ -60,13 +55,14 @@ def stages_table(scope):
             result__material__batch=scope.batch, task__in=[t.pk for t in tasks]
         ).values_list("task_id", "passed")
     )
-    table = []
-    for row in sorted(rows, key=lambda row: (row.unit.order, row.unit.pk)):
-        facts, cells = row.facts, row.cells
-        plan = facts["plan"]
-        for task in row.tasks:
-            table.append(
-                [
+    rows = sorted(rows, key=lambda row: (row.unit.order, row.unit.pk))
+
+    def lines():
+        for row in rows:
+            facts, cells = row.facts, row.cells
+            plan = facts["plan"]
+            for task in row.tasks:
+                yield [
                     row.unit.name,
                     task.title,
                     task.business_domain.name,
@@ -83,53 +79,56 @@ def stages_table(scope):
                     _yes(accepted.get(task.pk)),
                     facts["plaque"],
                 ]
-            )
+
     return Table(
         _("Units and stages"),
         [
-            (_("Unit"), TEXT),
-            (_("Task"), TEXT),
-            (_("Business domain"), TEXT),
-            (_("Plan status"), TEXT),
-            (_("Plan first submitted"), DATE),
-            (_("Days late"), NUMBER),
-            (_("Reports due"), NUMBER),
-            (_("Reports on time"), NUMBER),
-            (_("Reports late"), NUMBER),
-            (_("Reports overdue"), NUMBER),
-            (_("Latest percent complete"), NUMBER),
-            (_("Mid-term check"), TEXT),
-            (_("Acceptance"), TEXT),
-            (_("Task accepted"), TEXT),
-            (_("Plaque awarded on"), DATE),
+            Column(_("Unit"), TEXT, UNIT),
+            Column(_("Task"), TEXT, TITLE),
+            Column(_("Business domain"), TEXT, SHORT),
+            Column(_("Plan status"), TEXT, SHORT),
+            Column(_("Plan first submitted"), DATE),
+            Column(_("Days late"), NUMBER),
+            Column(_("Reports due"), NUMBER),
+            Column(_("Reports on time"), NUMBER),
+            Column(_("Reports late"), NUMBER),
+            Column(_("Reports overdue"), NUMBER),
+            Column(_("Latest percent complete"), NUMBER),
+            Column(_("Mid-term check"), TEXT),
+            Column(_("Acceptance"), TEXT),
+            Column(_("Task accepted"), TEXT, SHORT),
+            Column(_("Plaque awarded on"), DATE),
         ],
-        table,
+        lines(),
+        total=sum(len(row.tasks) for row in rows),
     )
 
 
 def scores_table(scope):
     unit_ids = set(scope.units().values_list("pk", flat=True))
-    table = []
     rounds = Round.objects.filter(batch=scope.batch).order_by("opens_on", "pk")
-    for round_ in rounds:
-        submissions = [
-            s
-            for s in round_.submissions.filter(is_current=True).select_related(
-                "unit", "decision"
-            )
-            if s.unit_id in unit_ids
-        ]
-        criteria, results = round_results(round_, submissions)
-        results.sort(key=lambda r: (r["submission"].unit.order, r["submission"].pk))
-        for result in results:
-            unit = result["submission"].unit
-            for expert in result["experts"]:
-                sheet = expert["sheet"]
-                if sheet is None or sheet.status != SheetStatus.SUBMITTED:
-                    continue
-                for criterion, value in zip(criteria, expert["scores"], strict=True):
-                    table.append(
-                        [
+
+    def lines():
+        for round_ in rounds:
+            submissions = [
+                s
+                for s in round_.submissions.filter(is_current=True).select_related(
+                    "unit", "decision"
+                )
+                if s.unit_id in unit_ids
+            ]
+            criteria, results = round_results(round_, submissions)
+            results.sort(key=lambda r: (r["submission"].unit.order, r["submission"].pk))
+            for result in results:
+                unit = result["submission"].unit
+                for expert in result["experts"]:
+                    sheet = expert["sheet"]
+                    if sheet is None or sheet.status != SheetStatus.SUBMITTED:
+                        continue
+                    for criterion, value in zip(
+                        criteria, expert["scores"], strict=True
+                    ):
+                        yield [
                             round_.title,
                             str(round_.get_kind_display()),
                             unit.name,
@@ -142,23 +141,23 @@ def scores_table(scope):
                             _number(expert["total"]),
                             _number(result["result"].value),
                         ]
-                    )
+
     return Table(
         _("Review scores"),
         [
-            (_("Review round"), TEXT),
-            (_("Kind"), TEXT),
-            (_("Unit"), TEXT),
-            (_("Expert"), TEXT),
-            (_("Sheet submitted at"), DATETIME),
-            (_("Criterion"), TEXT),
-            (_("Weight"), NUMBER),
-            (_("Maximum score"), NUMBER),
-            (_("Score"), NUMBER),
-            (_("Expert's weighted total"), NUMBER),
-            (_("Aggregate"), NUMBER),
+            Column(_("Review round"), TEXT, UNIT),
+            Column(_("Kind"), TEXT, SHORT),
+            Column(_("Unit"), TEXT, UNIT),
+            Column(_("Expert"), TEXT, SHORT),
+            Column(_("Sheet submitted at"), DATETIME),
+            Column(_("Criterion"), TEXT),
+            Column(_("Weight"), NUMBER),
+            Column(_("Maximum score"), NUMBER),
+            Column(_("Score"), NUMBER),
+            Column(_("Expert's weighted total"), NUMBER),
+            Column(_("Aggregate"), NUMBER),
         ],
-        table,
+        lines(),
     )
 
 
@@ -172,7 +171,7 @@ def reports_table(scope):
         .select_related("report__unit", "task")
         .order_by("report__unit__order", "report__period_start", "task__order", "pk")
     )
-    table = [
+    lines = (
         [
             p.report.unit.name,
             p.report.period_start,
@@ -187,25 +186,26 @@ def reports_table(scope):
             p.problems,
             p.next_steps,
         ]
-        for p in progress
-    ]
+        for p in progress.iterator(chunk_size=ITERATOR_CHUNK)
+    )
     return Table(
         _("Progress reports"),
         [
-            (_("Unit"), TEXT),
-            (_("Period from"), DATE),
-            (_("Period to"), DATE),
-            (_("Due"), DATE),
-            (_("Submitted at"), DATETIME),
-            (_("Submitted late"), TEXT),
-            (_("Days late"), NUMBER),
-            (_("Task"), TEXT),
-            (_("Percent complete"), NUMBER),
-            (_("Work done"), TEXT),
-            (_("Problems met"), TEXT),
-            (_("Next steps"), TEXT),
+            Column(_("Unit"), TEXT, UNIT),
+            Column(_("Period from"), DATE),
+            Column(_("Period to"), DATE),
+            Column(_("Due"), DATE),
+            Column(_("Submitted at"), DATETIME),
+            Column(_("Submitted late"), TEXT, SHORT),
+            Column(_("Days late"), NUMBER),
+            Column(_("Task"), TEXT, TITLE),
+            Column(_("Percent complete"), NUMBER),
+            Column(_("Work done"), TEXT, LONG),
+            Column(_("Problems met"), TEXT, LONG),
+            Column(_("Next steps"), TEXT, LONG),
         ],
-        table,
+        lines,
+        total=progress.count(),
     )
 
 
@@ -215,7 +215,7 @@ def achievements_table(scope):
         .select_related("unit", "task")
         .order_by("unit__order", "task__order", "created_at", "pk")
     )
-    table = [
+    lines = (
         [
             a.unit.name,
             a.task.title,
@@ -227,22 +227,23 @@ def achievements_table(scope):
             _yes(a.recommended),
             _local(a.recommended_at),
         ]
-        for a in achievements
-    ]
+        for a in achievements.iterator(chunk_size=ITERATOR_CHUNK)
+    )
     return Table(
         _("Achievements"),
         [
-            (_("Unit"), TEXT),
-            (_("Task"), TEXT),
-            (_("Kind"), TEXT),
-            (_("Title"), TEXT),
-            (_("Description"), TEXT),
-            (_("Registered at"), DATETIME),
-            (_("Published at"), DATETIME),
-            (_("Recommended for promotion"), TEXT),
-            (_("Recommended at"), DATETIME),
+            Column(_("Unit"), TEXT, UNIT),
+            Column(_("Task"), TEXT, TITLE),
+            Column(_("Kind"), TEXT, SHORT),
+            Column(_("Title"), TEXT, TITLE),
+            Column(_("Description"), TEXT, LONG),
+            Column(_("Registered at"), DATETIME),
+            Column(_("Published at"), DATETIME),
+            Column(_("Recommended for promotion"), TEXT, SHORT),
+            Column(_("Recommended at"), DATETIME),
         ],
-        table,
+        lines,
+        total=achievements.count(),
     )
 
 
@@ -254,79 +255,35 @@ TABLES = {
 }
 
 
-# ------------------------------------------------------------------ the formats
+# ------------------------------------------------------------------ the jobs
 
 
-def _csv_value(value, kind):
-    if value is None:
-        return ""
-    if kind == DATETIME:
-        return value.strftime("%Y-%m-%d %H:%M")
-    if kind == DATE:
-        return value.isoformat()
-    return without_control_characters(value)
+def request(*, scope, what, fmt, user):
+    """Ask for the export `what` of `scope` as `fmt` (pilots.exportjobs)."""
+    owner = scope.department.slug if scope.department is not None else "office"
+    stamp = timezone.localdate().isoformat()
+    return exportjobs.request_export(
+        kind=f"milestones.{what}",
+        fmt=fmt,
+        params={
+            "batch": scope.batch.pk,
+            "department": scope.department.pk if scope.department else None,
+        },
+        user=user,
+        task=BUILD_TASK,
+        filename=f"{what}-{owner}-{stamp}.{fmt}",
+        back_url=scope.url("home"),
+    )
 
 
-def as_csv(table):
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads UTF-8 Chinese only with the BOM
-    writer = csv.writer(out)
-    writer.writerow([header for header, _kind in table.columns])
-    for row in table.rows:
-        writer.writerow(
-            [
-                _csv_value(value, kind)
-                for value, (_h, kind) in zip(row, table.columns, strict=True)
-            ]
+def table_for(job):
+    """The Table of one of the jobs `request` made: what the Celery task passes
+    to exportjobs.build_export."""
+    build, _label = TABLES[job.kind.removeprefix("milestones.")]
+    department = job.params["department"]
+    return build(
+        dashboard.Scope(
+            batch=Batch.objects.get(pk=job.params["batch"]),
+            department=Department.objects.get(pk=department) if department else None,
         )
-    return out.getvalue().encode("utf-8")
-
-
-def _display_width(value):
-    """Columns wide enough to read: a CJK character takes two Latin widths."""
-    if isinstance(value, datetime.datetime):
-        return 16
-    if isinstance(value, datetime.date):
-        return 10
-    text = str(value) if value is not None else ""
-    line = max(text.splitlines() or [""], key=len)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
-
-
-def as_xlsx(table):
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    # Excel forbids some characters in sheet titles and caps them at 31.
-    sheet.title = "".join(c for c in table.title if c not in "[]:*?/\\")[:31]
-    sheet.append([header for header, _kind in table.columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        # A spreadsheet cell holds no control characters (openpyxl refuses them).
-        sheet.append([without_control_characters(value) for value in row])
-    widths = [_display_width(header) for header, _kind in table.columns]
-    for row in table.rows:
-        for n, value in enumerate(row):
-            widths[n] = max(widths[n], _display_width(value))
-    for n, (_header, kind) in enumerate(table.columns, 1):
-        letter = get_column_letter(n)
-        sheet.column_dimensions[letter].width = min(max(widths[n - 1], 6) + 2, 60)
-        if kind in (DATE, DATETIME, TEXT):
-            fmt = {DATE: "yyyy-mm-dd", DATETIME: "yyyy-mm-dd hh:mm"}.get(kind)
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=n, max_col=n):
-                if fmt:
-                    cell.number_format = fmt
-                elif widths[n - 1] > 60:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    if table.rows:
-        sheet.auto_filter.ref = sheet.dimensions
-    else:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}1"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    )

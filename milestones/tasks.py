@@ -1,10 +1,13 @@
-"""Thin Celery wrappers; the work is in reminders.py, progress.py and digest.py."""
+"""Thin Celery wrappers; the work is in reminders.py, progress.py, digest.py and
+exports.py (built through pilots/exportjobs.py)."""
 
 import logging
 
 from celery import shared_task
 
-from . import digest, reminders, scoring_reminders
+from pilots import exportjobs
+
+from . import digest, exports, reminders, scoring_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -23,3 +26,8 @@ def send_due_reminders_task():
 def send_weekly_digest_task():
     count = digest.send_weekly_digest()
     logger.info("Weekly digest sent to %s office users", count)
+
+
+@shared_task(name=exports.BUILD_TASK)
+def build_export_task(job_id):
+    exportjobs.build_export(job_id, exports.table_for)

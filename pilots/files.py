@@ -108,6 +108,8 @@ CONTENT_TYPES = {
     "xls": "application/vnd.ms-excel",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    # Never uploaded (EXTENSIONS has no csv): the exports' CSV (pilots/sheets.py).
+    "csv": "text/csv; charset=utf-8",
 }
 
 

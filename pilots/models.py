@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .files import private_storage
+
 
 def _prefers_english():
     return (get_language() or "").startswith("en")
@@ -583,3 +585,78 @@ class History(models.Model):
 
     def __str__(self):
         return f"{self.object_id}: {self.from_state} → {self.to_state}"
+
+
+# ------------------------------------------------------------------ exports
+
+
+class ExportJob(models.Model):
+    """A spreadsheet (XLSX or CSV) built by a Celery worker and kept for a while.
+
+    Every app's export goes through this one model: the app says what to build
+    (`kind`, `params`) and which of its Celery tasks builds it (`task`, a name, so
+    this floor never imports the app); who may download it is the role and, for a
+    department, the department it was built for (`role`, `department`): exactly
+    those who may ask for it. Only pilots/exportjobs.py writes `status`.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        BUILDING = "building", _("Being built")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("export"), max_length=60)
+    params = models.JSONField(default=dict, blank=True)
+    fmt = models.CharField(_("format"), max_length=4)
+    language = models.CharField(max_length=10)
+    task = models.CharField(max_length=100)
+    role = models.CharField(max_length=12, choices=User.Role.choices)
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # sha256 of what is built for whom (exportjobs.job_key): a second request of
+    # the same export while one is waiting or being built gets that one.
+    key = models.CharField(max_length=64)
+    filename = models.CharField(_("file name"), max_length=200)
+    back_url = models.CharField(max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(
+        storage=private_storage, upload_to="exports/%Y/%m/", blank=True
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When the build task was last handed to the broker; null while the broker
+    # could not take it (exportjobs.recover_stalled sends it again).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # When a worker last showed life (claimed the job or wrote rows): a build
+    # silent past exportjobs.LEASE has lost its worker.
+    progressed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=Q(status__in=["pending", "building"]),
+                name="one_unfinished_export_per_key",
+            )
+        ]
+
+    def __str__(self):
+        return self.filename

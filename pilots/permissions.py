@@ -91,3 +91,11 @@ def can_view_unit_private(user, unit):
 
 def can_open_notification(user, notification):
     return user.is_authenticated and notification.recipient_id == user.pk
+
+
+def can_open_export(user, job):
+    """An export is for those who may ask for it: the role it was built for and,
+    a department's, the members of that department (active accounts only)."""
+    if not user.is_authenticated or not user.is_active or user.role != job.role:
+        return False
+    return job.department_id is None or job.department_id == user.department_id

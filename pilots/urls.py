@@ -1,7 +1,8 @@
-from .views import inbox
+from .views import exports, inbox
 
 app_name = "pilots"
 
 urlpatterns = [
     *inbox.urlpatterns,
+    *exports.urlpatterns,
 ]

@@ -326,6 +326,11 @@ CELERY_BEAT_SCHEDULE = {
     "drain-outbox": {"task": "pilots.drain_outbox", "schedule": 60.0},
     # A PDF whose worker died or whose task message was lost is never stuck.
     "recover-stalled-pdfs": {"task": "plans.recover_stalled_pdfs", "schedule": 60.0},
+    # The same for every app's exports; exports older than a week are deleted.
+    "recover-stalled-exports": {
+        "task": "pilots.recover_stalled_exports",
+        "schedule": 60.0,
+    },
     "deadline-reminders": {
         "task": "milestones.send_due_reminders",
         "schedule": crontab(hour=8, minute=0),  # CELERY_TIMEZONE: Asia/Shanghai

@@ -1,35 +1,28 @@
-"""The ranking table of a round as CSV or XLSX (same columns, same order)."""
-
-import csv
-import io
+"""The ranking table of a round as CSV or XLSX (same columns, same order), built
+by the Celery task `reviews.build_export` (pilots/exportjobs.py): `request` asks
+for it, `table_for` is what the task passes down to build it."""
 
 from django.utils.translation import gettext as _
 
-from pilots.text import without_control_characters
+from pilots import exportjobs
+from pilots.sheets import NUMBER, TEXT, Column, Table
 
 from . import services
 from .models import Round
 
+BUILD_TASK = "reviews.build_export"
+KIND = "reviews.ranking"
+
 
 def ranking_table(round_):
-    """Header and rows of the ranking, ready for a spreadsheet."""
+    """The ranking, ready for a spreadsheet."""
     criteria, rows = services.round_results(round_)
-    header = [
-        _("Rank"),
-        _("Unit"),
-        _("Experts"),
-        _("Aggregate"),
-        _("Method"),
-        _("Spread"),
-        _("Disagreement"),
-        _("Below a criterion minimum"),
-        _("Decision"),
-    ]
-    table = []
-    for row in rows:
-        result = row["result"]
-        table.append(
-            [
+
+    def lines():
+        for row in rows:
+            result = row["result"]
+            decision = row["decision"]
+            yield [
                 row["rank"] or "",
                 row["submission"].unit.name,
                 len(result.totals),
@@ -38,35 +31,40 @@ def ranking_table(round_):
                 float(result.spread) if result.spread is not None else "",
                 _("yes") if result.disagreement else "",
                 "; ".join(result.below_minimum),
-                str(row["decision"].get_outcome_display()) if row["decision"] else "",
+                str(decision.get_outcome_display()) if decision else "",
             ]
-        )
-    return header, table
 
-
-def as_csv(round_):
-    header, table = ranking_table(round_)
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads UTF-8 Chinese only with the BOM
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(
-        [without_control_characters(value) for value in row] for row in table
+    return Table(
+        _("Ranking"),
+        [
+            Column(_("Rank"), NUMBER),
+            Column(_("Unit"), TEXT, 24),
+            Column(_("Experts"), NUMBER),
+            Column(_("Aggregate"), NUMBER),
+            Column(_("Method"), TEXT),
+            Column(_("Spread"), NUMBER),
+            Column(_("Disagreement"), TEXT),
+            Column(_("Below a criterion minimum"), TEXT, 30),
+            Column(_("Decision"), TEXT),
+        ],
+        lines(),
+        total=len(rows),
     )
-    return out.getvalue().encode("utf-8")
 
 
-def as_xlsx(round_):
-    from openpyxl import Workbook
+def request(*, round_, fmt, user, back_url):
+    """Ask for the ranking of `round_` as `fmt` (pilots.exportjobs)."""
+    return exportjobs.request_export(
+        kind=KIND,
+        fmt=fmt,
+        params={"round": round_.pk},
+        user=user,
+        task=BUILD_TASK,
+        filename=f"round-{round_.pk}.{fmt}",
+        back_url=back_url,
+    )
 
-    header, table = ranking_table(round_)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Ranking")[:31]
-    sheet.append(header)
-    for row in table:
-        # A spreadsheet cell holds no control characters (openpyxl refuses them).
-        sheet.append([without_control_characters(value) for value in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+
+def table_for(job):
+    """The Table of a job `request` made: what the Celery task passes down."""
+    return ranking_table(Round.objects.get(pk=job.params["round"]))

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import modelformset_factory
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from pilots.confirm import confirm_page, is_confirmed
 from pilots.models import Batch, PilotUnit, User
 from pilots.permissions import role_required
+from pilots.views.exports import export_answer
 from plans import pdfjobs
 from plans import services as plan_services
 from plans.models import Attachment, Plan, PlanPdf
@@ -208,20 +209,20 @@ def round_criteria(request, pk):
 
 @OFFICE
 def round_export(request, pk, fmt):
+    """GET: the button that asks for the ranking's export; POST: ask, then its
+    page (pilots/exportjobs.py builds it in the worker)."""
     round_ = get_object_or_404(Round, pk=pk)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    if fmt == "xlsx":
-        body = exports.as_xlsx(round_)
-        content_type = (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        body = exports.as_csv(round_)
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="round-{round_.pk}.{fmt}"'
-    return response
+    back_url = reverse("reviews:round", args=[round_.pk])
+    return export_answer(
+        request,
+        title=f"{round_.title} · {_('Ranking')} ({fmt.upper()})",
+        back_url=back_url,
+        request_job=lambda: exports.request(
+            round_=round_, fmt=fmt, user=request.user, back_url=back_url
+        ),
+    )
 
 
 # ---------------------------------------------------------------- submissions

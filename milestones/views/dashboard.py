@@ -5,14 +5,14 @@ tasks in its business domains and the units that have them.
 """
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pilots.models import User
 from pilots.permissions import role_required
+from pilots.views.exports import export_answer
 
 from .. import dashboard, dashboard_summary, exports
 
@@ -106,21 +106,19 @@ def _filter_heading(stage, state, owing, periods):
 
 
 def _export(request, what, fmt):
+    """GET: the button that asks for the export; POST: ask, then its page."""
     if what not in exports.TABLES or fmt not in ("xlsx", "csv"):
         raise Http404
     scope = _scope(request)
-    build, _label = exports.TABLES[what]
-    table = build(scope)
-    if fmt == "xlsx":
-        response = HttpResponse(exports.as_xlsx(table), content_type=exports.XLSX_TYPE)
-    else:
-        response = HttpResponse(exports.as_csv(table), content_type=exports.CSV_TYPE)
-    owner = scope.department.slug if scope.department is not None else "office"
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = (
-        f'attachment; filename="{what}-{owner}-{stamp}.{fmt}"'
+    _build, label = exports.TABLES[what]
+    return export_answer(
+        request,
+        title=f"{label} ({fmt.upper()})",
+        back_url=scope.url("home"),
+        request_job=lambda: exports.request(
+            scope=scope, what=what, fmt=fmt, user=request.user
+        ),
     )
-    return response
 
 
 office_home = OFFICE(_home)

@@ -1,15 +1,22 @@
-"""The office's exports (XLSX and CSV) and the department's limited version."""
+"""The office's exports (XLSX and CSV) and the department's limited version.
+
+Each is asked for with a POST and built by the Celery task; here the task's body
+runs in the test's process (tests/milestones/test_export_jobs.py runs the real
+worker), then the status page and the download are read as the office would.
+"""
 
 import csv
 import datetime
 import io
 
 import pytest
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from milestones.models import Achievement
+from milestones.tasks import build_export_task
+from pilots.models import ExportJob
 from plans.models import Status
 from tests.conftest import client_for
 from tests.milestones.test_dashboard import (  # noqa: F401 (fixtures)
@@ -43,11 +50,32 @@ STAGES_HEADER = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _files_in_tmp(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+
+
+def requested(client, user, url):
+    """POST the export's button, run the build task's body: the ready job."""
+    response = client_for(client, user).post(url)
+    assert response.status_code == 302
+    job = ExportJob.objects.get(pk=resolve(response.url).kwargs["pk"])
+    assert response.url == reverse("pilots:export_status", args=[job.pk])
+    build_export_task(job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.READY, job.error
+    return job
+
+
 def export(client, user, what, fmt, prefix="office"):
-    response = client_for(client, user).get(
-        reverse(f"milestones:{prefix}_export", args=[what, fmt])
-    )
+    """The downloaded file of an export asked for on the dashboard."""
+    url = reverse(f"milestones:{prefix}_export", args=[what, fmt])
+    job = requested(client, user, url)
+    page = client.get(reverse("pilots:export_status", args=[job.pk]))
+    assert "已完成" in page.content.decode()
+    response = client.get(reverse("pilots:export_download", args=[job.pk]))
     assert response.status_code == 200
+    response.body = b"".join(response.streaming_content)
     return response
 
 
@@ -55,13 +83,13 @@ def sheet_of(response):
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    return load_workbook(io.BytesIO(response.content)).active
+    return load_workbook(io.BytesIO(response.body)).active
 
 
 def csv_rows(response):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.body.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs
+    return list(csv.reader(io.StringIO(response.body.decode("utf-8-sig"))))
 
 
 @pytest.fixture
@@ -373,8 +401,12 @@ def test_exports_admit_only_their_role(client, db, request, persona, allowed):
     for prefix in ("office", "department"):
         for what in ("stages", "scores", "reports", "achievements"):
             url = reverse(f"milestones:{prefix}_export", args=[what, "csv"])
+            # GET: the page with the button, which writes nothing.
             expected = 200 if prefix == allowed else 403
             assert client.get(url).status_code == expected, url
+            expected = 302 if prefix == allowed else 403
+            assert client.post(url).status_code == expected, url
+    assert ExportJob.objects.count() == (4 if allowed else 0)
 
 
 @pytest.mark.parametrize("what, fmt", [("contacts", "xlsx"), ("stages", "pdf")])

@@ -50,6 +50,7 @@ TABLE = {
     ("round-add-plans", "POST"): OFFICE_POSTS,
     ("round-criteria", "GET"): OFFICE_ONLY,
     ("round-export", "GET"): OFFICE_ONLY,
+    ("round-export", "POST"): OFFICE_POSTS,
     ("submission", "GET"): OFFICE_ONLY,
     ("assign", "POST"): OFFICE_POSTS,
     # The joint meeting is not done: the decision is refused, saying why.

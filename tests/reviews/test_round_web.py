@@ -3,10 +3,12 @@
 import datetime
 from decimal import Decimal
 
+import pytest
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from pilots.history import history_of
-from pilots.models import User
+from pilots.models import ExportJob, User
 from plans.models import Plan, Status
 from reviews.models import (
     Assignment,
@@ -18,6 +20,7 @@ from reviews.models import (
     StageRecord,
     Submission,
 )
+from reviews.tasks import build_export_task
 from tests.reviews.builders import (
     expert,
     meeting_skipped,
@@ -530,22 +533,75 @@ def test_round_overview_constant_queries(
     assert response.context["rows"][0]["result"].value == Decimal("53.33")
 
 
-def test_ranking_exports_csv_and_xlsx(client, office_user):
+def _ranking_export(client, round_, fmt):
+    """The round page's export button, the build task's body run here (the real
+    worker: test_ranking_export_is_built_by_the_worker), the file downloaded."""
+    url = reverse("reviews:round_export", args=[round_.pk, fmt])
+    assert client.get(url).status_code == 200  # the button's page, writes nothing
+    response = client.post(url)
+    job = ExportJob.objects.get(pk=resolve(response.url).kwargs["pk"])
+    assert (job.kind, job.params, job.role) == (
+        "reviews.ranking",
+        {"round": round_.pk},
+        "office",
+    )
+    build_export_task(job.pk)
+    download = client.get(reverse("pilots:export_download", args=[job.pk]))
+    assert download.status_code == 200
+    download.body = b"".join(download.streaming_content)
+    return download
+
+
+def test_ranking_exports_csv_and_xlsx(client, office_user, settings, tmp_path):
     import io
 
     from openpyxl import load_workbook
 
+    settings.VAR_DIR = tmp_path
     round_ = _overview_round(office_user, 3)
     login(client, office_user)
-    csv_response = client.get(f"/reviews/rounds/{round_.pk}/export.csv")
-    lines = csv_response.content.decode("utf-8-sig").splitlines()
+    csv_response = _ranking_export(client, round_, "csv")
+    assert csv_response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = csv_response.body.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("排名,单位")
     assert len(lines) == 4
-    response = client.get(f"/reviews/rounds/{round_.pk}/export.xlsx")
+    response = _ranking_export(client, round_, "xlsx")
     assert response["Content-Type"].endswith("spreadsheetml.sheet")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert 'filename="round-' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.body)).active
     rows = list(sheet.values)
     assert rows[0][:2] == ("排名", "单位")
     assert len(rows) == 4
     assert rows[1][3] == 53.33
     assert client.get(f"/reviews/rounds/{round_.pk}/export.pdf").status_code == 404
+    assert client.post(f"/reviews/rounds/{round_.pk}/export.pdf").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_ranking_export_is_built_by_the_worker(
+    client, office_user, settings, tmp_path, celery_worker
+):
+    import io
+    import time
+
+    from openpyxl import load_workbook
+
+    settings.VAR_DIR = tmp_path
+    round_ = _overview_round(office_user, 3)
+    login(client, office_user)
+    response = client.post(reverse("reviews:round_export", args=[round_.pk, "xlsx"]))
+    job = ExportJob.objects.get(pk=resolve(response.url).kwargs["pk"])
+    deadline = time.monotonic() + 60
+    while job.status not in ("ready", "failed") and time.monotonic() < deadline:
+        time.sleep(0.05)
+        job.refresh_from_db()
+    assert job.status == "ready", job.error
+    page = client.get(response.url).content.decode()
+    assert reverse("pilots:export_download", args=[job.pk]) in page
+    download = client.get(reverse("pilots:export_download", args=[job.pk]))
+    rows = list(
+        load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.values
+    )
+    units = set(round_.submissions.values_list("unit__name", flat=True))
+    assert rows[0][:2] == ("排名", "单位")
+    assert {row[1] for row in rows[1:]} == units and len(rows) == 4
