@@ -41,6 +41,7 @@ from pilots.models import (
     Batch,
     DeadlineKind,
     Department,
+    ExportJob,
     Extension,
     Notification,
     PilotUnit,
@@ -67,6 +68,7 @@ PERSONAS = [
     "other_expert",
 ]
 PDF = b"%PDF-1.4 permission matrix"
+CSV = "\ufeff单位,任务\n".encode()
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
     b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01"
@@ -324,7 +326,25 @@ def _build():
         "reply_file": reply_file,
         "schedule_item": ScheduleItem.objects.filter(plan=plan).first(),
         "rule": ReminderRule.objects.order_by("pk").first(),
+        "export": _ready_export(office),
     }
+
+
+def _ready_export(office):
+    """An office export the worker has built (for the office only)."""
+    job = ExportJob.objects.create(
+        kind="milestones.stages",
+        fmt="csv",
+        language="zh-hans",
+        task="milestones.build_export",
+        role=User.Role.OFFICE,
+        key="matrix",
+        filename="stages-office.csv",
+        status=ExportJob.Status.READY,
+        requested_by=office,
+    )
+    job.file.save("stages-office.csv", ContentFile(CSV))
+    return job
 
 
 @pytest.fixture(scope="module")
@@ -365,6 +385,9 @@ def _kwargs(name, w):
         "column:message_moderate": {"pk": w["message"].pk},
         "column:notice_edit": {"pk": w["notice"].pk},
         "pilots:notification_open": {"pk": w["notification"].pk},
+        "pilots:export_status": {"pk": w["export"].pk},
+        "pilots:export_download": {"pk": w["export"].pk},
+        "pilots:export_retry": {"pk": w["export"].pk},
         "plans:section": {"slug": "zhejiang", "key": "status_quo"},
         "plans:row_delete": {
             "slug": "zhejiang",
@@ -568,6 +591,14 @@ MATRIX = {
     ("pilots:notification_read_all", "POST"): "302 302 302 302 302 302 302 302",
     ("pilots:message_language", "GET"): "302 405 405 405 405 405 405 405",
     ("pilots:message_language", "POST"): "302 302 302 302 302 302 302 302",
+    # An office export: for the office's accounts only (a department's, for its
+    # department's); retry answers "nothing to retry" for a ready one.
+    ("pilots:export_status", "GET"): "302 200 404 404 404 404 404 404",
+    ("pilots:export_status", "POST"): "302 200 404 404 404 404 404 404",
+    ("pilots:export_download", "GET"): "302 200 404 404 404 404 404 404",
+    ("pilots:export_download", "POST"): "302 200 404 404 404 404 404 404",
+    ("pilots:export_retry", "GET"): "302 405 405 405 405 405 405 405",
+    ("pilots:export_retry", "POST"): "302 302 404 404 404 404 404 404",
     ("plans:list", "GET"): "302 200 200 200 403 403 403 403",
     ("plans:list", "POST"): "302 200 200 200 403 403 403 403",
     ("plans:mine", "GET"): "302 404 404 404 302 302 404 404",
@@ -634,7 +665,7 @@ MATRIX = {
     ("reviews:round_criteria", "GET"): "302 200 403 403 403 403 403 403",
     ("reviews:round_criteria", "POST"): "302 409 403 403 403 403 403 403",
     ("reviews:round_export", "GET"): "302 200 403 403 403 403 403 403",
-    ("reviews:round_export", "POST"): "302 200 403 403 403 403 403 403",
+    ("reviews:round_export", "POST"): "302 302 403 403 403 403 403 403",
     ("reviews:submission", "GET"): "302 200 403 403 403 403 403 403",
     ("reviews:submission", "POST"): "302 200 403 403 403 403 403 403",
     ("reviews:submission_assign", "GET"): "302 405 403 403 403 403 403 403",
@@ -673,13 +704,14 @@ MATRIX = {
     ("milestones:office_units", "GET"): "302 200 403 403 403 403 403 403",
     ("milestones:office_units", "POST"): "302 200 403 403 403 403 403 403",
     ("milestones:office_export", "GET"): "302 200 403 403 403 403 403 403",
-    ("milestones:office_export", "POST"): "302 200 403 403 403 403 403 403",
+    # A POST asks for the export (a job, built by the worker): its status page.
+    ("milestones:office_export", "POST"): "302 302 403 403 403 403 403 403",
     ("milestones:department_home", "GET"): "302 403 200 200 403 403 403 403",
     ("milestones:department_home", "POST"): "302 403 200 200 403 403 403 403",
     ("milestones:department_units", "GET"): "302 403 200 200 403 403 403 403",
     ("milestones:department_units", "POST"): "302 403 200 200 403 403 403 403",
     ("milestones:department_export", "GET"): "302 403 200 200 403 403 403 403",
-    ("milestones:department_export", "POST"): "302 403 200 200 403 403 403 403",
+    ("milestones:department_export", "POST"): "302 403 302 302 403 403 403 403",
     ("milestones:timeline", "GET"): "302 200 200 200 200 200 200 200",
     ("milestones:timeline", "POST"): "302 200 200 200 200 200 200 200",
     ("milestones:calendar_settings", "GET"): "302 200 200 200 200 200 200 200",
@@ -908,6 +940,7 @@ def _restore_files(world):
         ("evidence", "file"),
         ("achievement_file", "file"),
         ("pdf", "file"),
+        ("export", "file"),
         ("image", "image"),
         ("circular_file", "file"),
         ("reply_file", "file"),
@@ -915,7 +948,8 @@ def _restore_files(world):
         stored = getattr(world[key], field)
         if not stored.storage.exists(stored.name):
             stored.storage.save(
-                stored.name, ContentFile(PNG if key == "image" else PDF)
+                stored.name,
+                ContentFile({"image": PNG, "export": CSV}.get(key, PDF)),
             )
 
 

@@ -413,3 +413,17 @@ def test_exports_admit_only_their_role(client, db, request, persona, allowed):
 def test_unknown_export_is_404(client, office_user, what, fmt):
     url = reverse("milestones:office_export", args=[what, fmt])
     assert client_for(client, office_user).get(url).status_code == 404
+
+
+@pytest.mark.usefixtures("frozen")
+@pytest.mark.parametrize("prefix", ["office", "department"])
+def test_the_dashboard_asks_for_each_export_with_a_button(client, request, prefix):
+    user = request.getfixturevalue(f"{prefix}_user")
+    page = client_for(client, user).get(reverse(f"milestones:{prefix}_home"))
+    html = page.content.decode()
+    for what in ("stages", "scores", "reports", "achievements"):
+        for fmt in ("xlsx", "csv"):
+            url = reverse(f"milestones:{prefix}_export", args=[what, fmt])
+            assert f'<form class="d-inline" method="post" action="{url}">' in html
+            assert f'href="{url}"' not in html
+    assert not ExportJob.objects.exists()
