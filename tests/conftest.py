@@ -187,8 +187,10 @@ def celery_worker(redis_broker_url):
     from portal.celery import app
 
     app.conf.broker_url = redis_broker_url
+    # Tasks an earlier test left in the queue would run in this test's worker.
+    # Only the portal's own queue is emptied: the shared Redis is never flushed.
     with app.connection_for_write() as connection:
-        connection.default_channel.client.flushdb()
+        app.control.purge(connection=connection)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield app
 
