@@ -10,7 +10,9 @@ class ColumnConfig(AppConfig):
     verbose_name = _("Progress column")
 
     def ready(self):
-        # Signals of the models the public pages show, so a change drops the cache.
-        from .cache import connect_signals
+        # Signals of the models the public pages show, so a change drops the cache
+        # and reaches the search index.
+        from . import cache, search_index
 
-        connect_signals()
+        cache.connect_signals()
+        search_index.connect_signals()

@@ -199,3 +199,59 @@ class PublicMessage(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class SearchEntry(models.Model):
+    """One thing the public search can find (column/search_index.py builds the
+    rows, column/search.py reads them): only rows the public sees, or will see at
+    `visible_from` (a scheduled news post), are stored. Its title, address and
+    meta line are kept here, so a page of results is read without the objects."""
+
+    class Kind(models.TextChoices):
+        NEWS = "news", _("News")
+        UNIT = "unit", _("Pilot unit")
+        TASK = "task", _("Pilot task")
+        ACHIEVEMENT = "achievement", _("Achievement")
+        NOTICE = "notice", _("Public notice")
+        MESSAGE = "message", _("Message and answer")
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=300)
+    title_en = models.CharField(max_length=300, blank=True)
+    url = models.CharField(max_length=300)
+    # Plain text the excerpt is cut from.
+    text = models.TextField(blank=True)
+    meta = models.CharField(max_length=300, blank=True)
+    meta_en = models.CharField(max_length=300, blank=True)
+    visible_from = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"], name="search_entry_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}: {self.title}"
+
+
+class SearchTerm(models.Model):
+    """The inverted index: a word of an entry (segmented by rjieba, casefolded)
+    and how much it counts there (title hits far more than text hits). The
+    entry's `visible_from` is repeated here, so a search reads this table only."""
+
+    term = models.CharField(max_length=64)
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="+")
+    weight = models.FloatField()
+    visible_from = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # Its btree (term, entry) is the index every search is read through.
+            models.UniqueConstraint(fields=["term", "entry"], name="search_term_once")
+        ]
+
+    def __str__(self):
+        return self.term

@@ -2,10 +2,11 @@
 
 Everything is written with `bulk_create`, a table at a time: no service runs per
 row, so no notification, e-mail or per-row signal is sent (the page cache is
-invalidated once at the end). The states are written as the services would
-leave them, with the History rows the pages read. What a row would look like
-after the services ran is the only rule here; where the services have a home for
-a shape (a plan version's content) the builder follows it and the tests compare.
+invalidated once at the end, the search index rebuilt once). The states are
+written as the services would leave them, with the History rows the pages read.
+What a row would look like after the services ran is the only rule here; where
+the services have a home for a shape (a plan version's content) the builder
+follows it and the tests compare.
 
 Every unit, user and slug starts with SLUG_PREFIX; names say 合成 and the texts
 end with MARK; every row whose model has `is_demo` has it set.
@@ -65,7 +66,7 @@ from reviews.models import (
     Submission,
 )
 
-from . import cache
+from . import cache, search_index
 from .models import NewsPost, PublicMessage, PublicNotice
 
 BATCH_SLUG = "scale"
@@ -165,6 +166,8 @@ def build(*, units, dates):
     Plan.objects.filter(batch=programme.batch, status__in=list(PATHS)).exclude(
         status=Status.DRAFT
     ).update(status_changed_at=Subquery(last_change.values("at")[:1]))
+    # bulk_create sent no signal: the search index is built in bulk, once.
+    programme.counts["column.SearchEntry"] = search_index.rebuild()
     # Once committed, no cached public page may still show the programme before.
     transaction.on_commit(cache.invalidate)
     return programme.counts

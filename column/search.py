@@ -1,51 +1,43 @@
-"""Search of the public column: published news, units, tasks, published achievements.
+"""The public search: the query's words looked up in the index (search_index.py).
 
-Why substring matching: Chinese is written without spaces, so a word-based index
-(PostgreSQL's full-text search with its default parsers, or SQLite's) sees
-「智慧水库调度系统上线运行」 as one token and never finds 「水库」 inside it; a Chinese
-segmenter (zhparser, jieba) would be a new system package or dependency to keep
-for a column of a few hundred pages. `icontains` (UPPER(...) LIKE UPPER(...)),
-which both PostgreSQL and SQLite run, finds any substring in either language and
-is fast enough at this size. The query is split on whitespace; every term must
-occur in at least one of a type's fields. Results rank title hits first, then
-the newest; each type shows at most `LIMIT` rows with its full count, so a search
-costs two queries per type (eight) whatever the data.
+The query is segmented like the indexed text (`search_index.words`), so 山洪预警
+is 山洪 + 预警 and finds 山洪灾害监测预警平台. An entry matches when it holds every
+word of the query (at most MAX_TERMS); its score is the sum of its words'
+weights (a title word far above a text word, see `search_index._weights`), each
+times an idf-like factor 1 + ln(df_max / df) among the query's words, so the rarer
+word of a query counts more. Ties go to the newer entry.
+
+A search reads `column.SearchTerm` through its (term, entry) btree and then the
+page's entries by key: four statements whatever the number of results or units
+(the words' frequencies, the count, the page, its entries), none when a word is
+found nowhere after the first.
 
 Not cached: the space of queries is unbounded, and caching it would let anyone
-fill the cache with junk queries. It reads only published rows, so nothing a
-cache would protect is at stake.
+fill the cache with junk queries. The index holds only what the public sees.
 """
 
+import math
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _
 
-from milestones.models import Achievement
-from pilots.models import PilotUnit, Task
-
-from .public import published_news, task_url
+from .models import SearchEntry, SearchTerm
+from .search_index import words
 
 MAX_LENGTH = 100
 MAX_TERMS = 8
-LIMIT = 10
+PAGE_SIZE = 20
 EXCERPT = 60  # characters shown either side of the first match in a long text
 
 
 @dataclass
-class Group:
-    key: str
-    label: str
-    count: int
-    results: list
-
-
-@dataclass
 class Result:
+    kind: str
     title: str
     url: str
     excerpt: str
@@ -53,40 +45,18 @@ class Result:
 
 
 def terms_of(query):
-    """The distinct terms of a query, in order, at most MAX_TERMS."""
-    seen = []
-    for term in query.split():
-        if term.casefold() not in (t.casefold() for t in seen):
-            seen.append(term)
-    return seen[:MAX_TERMS]
-
-
-def _matching(queryset, terms, title_fields, other_fields):
-    fields = [*title_fields, *other_fields]
-    for term in terms:
-        any_field = Q()
-        for name in fields:
-            any_field |= Q(**{f"{name}__icontains": term})
-        queryset = queryset.filter(any_field)
-    in_title = Q()
-    for term in terms:
-        one_title = Q()
-        for name in title_fields:
-            one_title |= Q(**{f"{name}__icontains": term})
-        in_title &= one_title
-    return queryset.annotate(
-        title_hit=Case(
-            When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()
-        )
-    )
+    """The distinct words of a query, in order, at most MAX_TERMS."""
+    return list(dict.fromkeys(words(query)))[:MAX_TERMS]
 
 
 def _pattern(terms):
-    return re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    # Longer words first, so 浙江省 is marked whole rather than as 浙江 + 省.
+    alternatives = sorted(terms, key=len, reverse=True)
+    return re.compile("|".join(re.escape(term) for term in alternatives), re.I)
 
 
 def highlight(text, terms):
-    """`text` escaped, with every match of a term wrapped in <mark>."""
+    """`text` escaped, with every occurrence of a term wrapped in <mark>."""
     text = text or ""
     if not terms:
         return escape(text)
@@ -112,112 +82,57 @@ def excerpt(text, terms):
     return mark_safe(f"{prefix}{highlight(piece, terms)}{suffix}")  # noqa: S308 - escaped
 
 
-def _page(queryset, order):
-    count = queryset.count()
-    return count, list(queryset.order_by("-title_hit", *order)[:LIMIT])
+def matches(terms, now=None):
+    """(entry_id, score) of the entries visible at `now` that hold every term,
+    best first; None when a term is in no entry (nothing can match)."""
+    now = now or timezone.now()
+    visible = Q(visible_from__isnull=True) | Q(visible_from__lte=now)
+    rows = SearchTerm.objects.filter(visible, term__in=terms)
+    frequency = dict(
+        rows.order_by().values("term").annotate(n=Count("*")).values_list("term", "n")
+    )
+    if len(frequency) < len(terms):
+        return None
+    most = max(frequency.values())
+    score = Sum(
+        Case(
+            *(
+                When(term=term, then=F("weight") * Value(1 + math.log(most / n)))
+                for term, n in frequency.items()
+            ),
+            output_field=FloatField(),
+        )
+    )
+    return (
+        rows.values("entry_id")
+        .annotate(hits=Count("term"), score=score)
+        .filter(hits=len(terms))
+        .order_by("-score", "-entry_id")
+    )
 
 
-def search(query):
-    """Groups of results (news, units, tasks, achievements) for `query`."""
+def _result(entry, terms, english):
+    title = (entry.title_en if english else "") or entry.title
+    meta = (entry.meta_en if english else "") or entry.meta
+    return Result(
+        SearchEntry.Kind(entry.kind).label,
+        highlight(title, terms),
+        entry.url,
+        excerpt(entry.text, terms) if entry.text else "",
+        meta,
+    )
+
+
+def search(query, page_number=1, *, english=False):
+    """A page (Paginator) of Results for `query`, or None when the query has no
+    word to look for."""
     terms = terms_of(query)
-    groups = []
-
-    count, posts = _page(
-        _matching(published_news(), terms, ["title"], ["summary", "body"]),
-        ["-publish_at", "-pk"],
-    )
-    groups.append(
-        Group(
-            "news",
-            _("News"),
-            count,
-            [
-                Result(
-                    highlight(post.title, terms),
-                    post.get_absolute_url(),
-                    excerpt(f"{post.summary} {post.body}", terms),
-                    f"{timezone.localdate(post.publish_at):%Y-%m-%d}",
-                )
-                for post in posts
-            ],
-        )
-    )
-
-    count, units = _page(
-        _matching(
-            PilotUnit.objects.all(),
-            terms,
-            ["name", "name_en", "short_name", "short_name_en"],
-            [],
-        ),
-        ["order", "slug"],
-    )
-    groups.append(
-        Group(
-            "units",
-            _("Pilot units"),
-            count,
-            [
-                Result(
-                    highlight(unit.label, terms),
-                    unit.get_absolute_url(),
-                    "",
-                    unit.get_level_display(),
-                )
-                for unit in units
-            ],
-        )
-    )
-
-    count, tasks = _page(
-        _matching(
-            Task.objects.select_related("unit"),
-            terms,
-            ["title", "title_en"],
-            ["description"],
-        ),
-        ["unit__order", "order", "pk"],
-    )
-    groups.append(
-        Group(
-            "tasks",
-            _("Pilot tasks"),
-            count,
-            [
-                Result(
-                    highlight(task.label, terms),
-                    task_url(task),
-                    excerpt(task.description, terms) if task.description else "",
-                    task.unit.label,
-                )
-                for task in tasks
-            ],
-        )
-    )
-
-    count, achievements = _page(
-        _matching(
-            Achievement.objects.public().select_related("unit", "task"),
-            terms,
-            ["title"],
-            ["description"],
-        ),
-        ["-published_at", "-pk"],
-    )
-    groups.append(
-        Group(
-            "achievements",
-            _("Achievements"),
-            count,
-            [
-                Result(
-                    highlight(item.title, terms),
-                    f"{task_url(item.task)}#achievement-{item.pk}",
-                    excerpt(item.description, terms),
-                    f"{item.unit.label} · {item.get_kind_display()}",
-                )
-                for item in achievements
-            ],
-        )
-    )
-    return groups
+    if not terms:
+        return None
+    rows = matches(terms)
+    page = Paginator(rows if rows is not None else [], PAGE_SIZE).get_page(page_number)
+    entries = SearchEntry.objects.in_bulk([row["entry_id"] for row in page])
+    page.object_list = [
+        _result(entries[row["entry_id"]], terms, english) for row in page
+    ]
+    return page

@@ -827,7 +827,7 @@ def visitor_finds_it_all(walk, data):
             page.locator("#nav-search").press("Enter")
         status = page.get_by_role("status").first.inner_text()
         assert status == ui["results_found"].format(count=3, query=typed["query"])
-        found = page.locator(".search-results h3").all_inner_texts()
+        found = page.locator(".search-results h2").all_inner_texts()
         assert sorted(found) == sorted([typed["post"], unit, typed["achievement"]])
 
     with walk.step("a visitor's feed reader reads the Atom feed", "visitor"):

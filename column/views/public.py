@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from milestones.models import AchievementKind
@@ -300,18 +300,24 @@ class SearchForm(forms.Form):
 
 
 def search_page(request):
-    """Not cached: see pilots/search.py."""
+    """Not cached: see column/search.py."""
     form = SearchForm(request.GET or None)
-    groups = None
+    page = None
     query = ""
     if form.is_valid() and form.cleaned_data["q"].strip():
         query = form.cleaned_data["q"].strip()
-        groups = search.search(query)
+        page = search.search(
+            query,
+            request.GET.get("page"),
+            english=(translation.get_language() or "").startswith("en"),
+        )
     context = {
         "form": form,
         "query": query,
-        "groups": groups,
-        "total": sum(group.count for group in groups or []),
+        "searched": bool(query),
+        "page": page,
+        "total": page.paginator.count if page else 0,
+        "page_query": _query_without(request, "page"),
     }
     return render(request, "column/public_search.html", context)
 

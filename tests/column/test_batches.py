@@ -247,9 +247,9 @@ def test_feed_and_search_keep_the_first_batch_content(client, two_batches):
     feed = feedparser.parse(client.get("/feed/").content)
     assert "福建首批试点通过验收" in [entry.title for entry in feed.entries]
     response = client.get("/search/", {"q": "福建"})
-    groups = {group.key: group for group in response.context["groups"]}
-    assert groups["news"].count == 1
-    assert groups["achievements"].count == 1
+    kinds = [result.kind for result in response.context["page"]]
+    assert kinds.count("工作动态") == 1
+    assert kinds.count("成果") == 1
     html = response.content.decode()
     assert "<mark>福建</mark>首批试点通过验收" in html
     assert "<mark>福建</mark>数字水利一张图" in html

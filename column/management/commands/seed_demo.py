@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from column import demo_messages, demo_news
+from column import demo_messages, demo_news, search_index
 from milestones import demo as milestones_demo
 from milestones import demo_achievements, demo_checks, demo_circulars, demo_progress
 from pilots import batches
@@ -76,6 +76,8 @@ class Command(BaseCommand):
             self.seed_accounts()
             for module in DEMO_MODULES:
                 module.seed(batch, self.stdout)
+            # Saves kept the index current; a module may write rows in bulk.
+            search_index.rebuild()
         self.print_logins()
 
     def seed_batch(self):
