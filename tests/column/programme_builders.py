@@ -5,9 +5,9 @@ from pilots.models import Batch, BusinessDomain, PilotUnit, Task, TechnologyDoma
 from plans.models import Plan
 
 
-def grow_programme(units, tasks_per_unit=1):
+def grow_programme(units, tasks_per_unit=1, start=0):
     """Add synthetic units to the current batch, each with tasks, an approved
-    plan and two domains."""
+    plan and two domains; numbered from `start` (to grow in steps)."""
     batch = Batch.objects.current()
     domain = BusinessDomain.objects.first()
     techs = list(TechnologyDomain.objects.all()[:2])
@@ -19,7 +19,7 @@ def grow_programme(units, tasks_per_unit=1):
             level=PilotUnit.Level.CITY,
             order=100 + n,
         )
-        for n in range(units)
+        for n in range(start, start + units)
     )
     new_tasks = Task.objects.bulk_create(
         Task(unit=unit, title=f"合成任务{n}", business_domain=domain)

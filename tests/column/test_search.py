@@ -334,3 +334,17 @@ def test_a_search_runs_four_statements(client, office_user, django_assert_num_qu
     # A word found nowhere stops after the first statement.
     with django_assert_num_queries(1):
         client.get("/search/", {"q": "不存在的词语啊"})
+
+
+def test_seed_demo_leaves_a_searchable_index(client, db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    titles = _plain(_titles(client, "山洪预警"))
+    assert "浙江省山洪灾害监测预警平台完成需求调研（演示）" in titles
+    published = PublicMessage.objects.filter(is_demo=True, status="published")
+    hidden = PublicMessage.objects.filter(is_demo=True).exclude(status="published")
+    indexed = set(
+        SearchEntry.objects.filter(kind="message").values_list("object_id", flat=True)
+    )
+    assert indexed == set(published.values_list("pk", flat=True))
+    assert not indexed & set(hidden.values_list("pk", flat=True))

@@ -191,3 +191,15 @@ def test_seed_scale_refuses_without_debug_unless_forced(db, settings):
     assert not Batch.objects.filter(slug="scale").exists()
     call_command("seed_scale", units=2, force=True, stdout=io.StringIO())
     assert synthetic_units().count() == 2
+
+
+def test_seed_scale_leaves_a_searchable_index(scaled, client):
+    """Its rows come by bulk_create (no signals): the index is built in bulk."""
+    news = client.get("/search/", {"q": "先行先试工作进展"}).context["page"]
+    # The eleven published posts; the draft is not in the index.
+    assert [result.kind for result in news].count("工作动态") == 11
+    messages = client.get("/search/", {"q": "先行先试工作的建议"}).context
+    # Every fourth message is published with its answer; the rest never show.
+    assert messages["total"] == PublicMessage.objects.filter(status="published").count()
+    unit = client.get("/search/", {"q": "合成单位0007"}).context["page"]
+    assert [result.url for result in unit][0] == "/units/scale-0007/"
