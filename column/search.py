@@ -50,9 +50,11 @@ def terms_of(query):
 
 
 def _pattern(terms):
-    # Longer words first, so 浙江省 is marked whole rather than as 浙江 + 省.
+    # Longer words first, so 浙江省 is marked whole rather than as 浙江 + 省; a run
+    # of words (数字 + 孪生) is one mark.
     alternatives = sorted(terms, key=len, reverse=True)
-    return re.compile("|".join(re.escape(term) for term in alternatives), re.I)
+    words = "|".join(re.escape(term) for term in alternatives)
+    return re.compile(f"(?:{words})+", re.I)
 
 
 def highlight(text, terms):

@@ -36,7 +36,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import rjieba
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -48,7 +48,7 @@ from pilots.models import History, PilotUnit, Task
 from .models import NewsPost, PublicMessage, PublicNotice, SearchEntry, SearchTerm
 
 Kind = SearchEntry.Kind
-TITLE_WEIGHT = 10.0  # a word of the title counts as much as e^10 in the text
+TITLE_WEIGHT = 10.0  # a text word reaches it only at about 8,100 mentions (1 + ln n)
 MAX_TERM = 64  # SearchTerm.term's length; longer "words" (a URL) are not indexed
 BATCH_SIZE = 2000
 WORD = re.compile(r"\w")
@@ -299,22 +299,49 @@ def _write(documents, Entry, Term):
         ),
         batch_size=BATCH_SIZE,
     )
-    terms = []
-    for doc, entry in zip(documents, entries, strict=True):
-        for word, weight in _weights(doc).items():
-            terms.append(
-                Term(
-                    term=word,
-                    entry_id=entry.pk,
-                    weight=weight,
-                    visible_from=doc.visible_from,
-                )
-            )
-            if len(terms) >= BATCH_SIZE:
-                Term.objects.bulk_create(terms)
-                terms = []
-    Term.objects.bulk_create(terms)
+    _insert_terms(
+        Term,
+        (
+            (word, entry.pk, weight, doc.visible_from)
+            for doc, entry in zip(documents, entries, strict=True)
+            for word, weight in _weights(doc).items()
+        ),
+    )
     return len(entries)
+
+
+def _insert_terms(Term, rows):
+    """INSERT the (term, entry id, weight, visible_from) rows, many per statement.
+
+    Not bulk_create: a model instance per term, and its preparation, were most of a
+    rebuild's CPU at 3,000 units (180,000 terms); plain multi-row INSERT is the same
+    SQL on PostgreSQL and SQLite."""
+    ops = connection.ops
+    columns = ", ".join(
+        ops.quote_name(Term._meta.get_field(name).column)
+        for name in ("term", "entry", "weight", "visible_from")
+    )
+    per_statement = min(1000, (connection.features.max_query_params or 4000) // 4)
+    batch = []
+
+    def flush():
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
+        params = [value for row in batch for value in row]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {ops.quote_name(Term._meta.db_table)} ({columns}) "  # noqa: S608 - names from the model, values as parameters
+                f"VALUES {values}",
+                params,
+            )
+        batch.clear()
+
+    for term, entry_id, weight, visible_from in rows:
+        moment = ops.adapt_datetimefield_value(visible_from)
+        batch.append((term, entry_id, weight, moment))
+        if len(batch) >= per_statement:
+            flush()
+    if batch:
+        flush()
 
 
 def rebuild(models=CURRENT, Entry=SearchEntry, Term=SearchTerm):

@@ -70,10 +70,7 @@ def test_an_eight_character_query_finds_the_text_and_shows_an_excerpt(
     _post(office_user, "流域管理", body="流域综合治理。")
     response = client.get("/search/", {"q": "流域防洪四预平台"})
     assert _plain(_titles(client, "流域防洪四预平台")) == ["工作进展"]
-    assert (
-        "<mark>流域</mark><mark>防洪</mark><mark>四预</mark><mark>平台</mark>的试运行"
-        in response.content.decode()
-    )
+    assert "<mark>流域防洪四预平台</mark>的试运行" in response.content.decode()
     assert FLOOD_TASK in _plain(_titles(client, "山洪灾害监测预警"))
 
 
@@ -89,7 +86,7 @@ def test_english_words_are_case_insensitive(client, office_user):
 def test_every_word_must_occur(client, office_user):
     _post(office_user, "浙江泵站调度")
     _post(office_user, "福建泵站调度")
-    assert _titles(client, "浙江 泵站") == ["<mark>浙江</mark><mark>泵站</mark>调度"]
+    assert _titles(client, "浙江 泵站") == ["<mark>浙江泵站</mark>调度"]
 
 
 def test_a_title_match_ranks_above_a_text_match(client, office_user):
