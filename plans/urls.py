@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editing, pages, pdf, versions, workflow
+from .views import editing, pages, pdf, versions, word, workflow
 
 app_name = "plans"
 
@@ -50,4 +50,12 @@ urlpatterns = [
         versions.version_archive,
         name="version_archive",
     ),
+    path("<slug:slug>/docx/", word.draft_docx, name="draft_docx"),
+    path(
+        "<slug:slug>/versions/<int:number>/docx/",
+        word.version_docx,
+        name="version_docx",
+    ),
+    path("<slug:slug>/import/", word.import_upload, name="import"),
+    path("<slug:slug>/import/preview/", word.import_preview, name="import_preview"),
 ]

@@ -403,6 +403,7 @@ def _kwargs(name, w):
         "plans:pdf_retry": {"slug": "zhejiang", "pk": w["pdf"].pk},
         "plans:version_pdf": {"slug": "zhejiang", "number": 1},
         "plans:version_archive": {"slug": "zhejiang", "number": 1, "kind": "approved"},
+        "plans:version_docx": {"slug": "zhejiang", "number": 1},
         "reviews:round": {"pk": w["round"].pk},
         "reviews:round_add_submissions": {"pk": w["round"].pk},
         "reviews:round_material": {"pk": w["check_round"].pk},
@@ -498,6 +499,9 @@ def _kwargs(name, w):
         "plans:compare",
         "plans:draft_pdf",
         "plans:draft_pdf_slash",
+        "plans:draft_docx",
+        "plans:import",
+        "plans:import_preview",
     ):
         by_name[slug_only] = {"slug": "zhejiang"}
     return by_name.get(name, {})
@@ -652,6 +656,17 @@ MATRIX = {
     # The archival copy is the whole plan: a department reads only its tasks.
     ("plans:version_archive", "GET"): "302 200 404 404 200 404 404 404",
     ("plans:version_archive", "POST"): "302 200 404 404 200 404 404 404",
+    # Word files are made on the spot, as the reader may read the plan (a
+    # department: its tasks only); a POST is answered as a GET.
+    ("plans:draft_docx", "GET"): "302 200 200 404 200 404 404 404",
+    ("plans:draft_docx", "POST"): "302 200 200 404 200 404 404 404",
+    ("plans:version_docx", "GET"): "302 200 200 404 200 404 404 404",
+    ("plans:version_docx", "POST"): "302 200 200 404 200 404 404 404",
+    # Importing needs a draft the member may edit: the world's plan is approved.
+    ("plans:import", "GET"): "302 403 403 404 403 404 404 404",
+    ("plans:import", "POST"): "302 403 403 404 403 404 404 404",
+    ("plans:import_preview", "GET"): "302 403 403 404 403 404 404 404",
+    ("plans:import_preview", "POST"): "302 403 403 404 403 404 404 404",
     ("reviews:home", "GET"): "302 200 200 200 200 200 200 200",
     ("reviews:home", "POST"): "302 200 200 200 200 200 200 200",
     ("reviews:round_create", "GET"): "302 200 403 403 403 403 403 403",
@@ -876,6 +891,7 @@ MATRIX = {
 # with the question and writes nothing.
 ASKS_FIRST = {
     "plans:row_delete",
+    "plans:import_preview",
     "plans:submit",
     "reviews:submission_decide",
     "reviews:assignment",
