@@ -30,10 +30,13 @@ import zipfile
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table
+
+from pilots.files import private_storage
 
 from . import services
 from .forms import DeliverableForm, ScheduleItemForm
@@ -43,6 +46,11 @@ from .models import SECTION_MAX_CHARS, Deliverable, SectionKey
 MAX_ENTRIES = 2000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Uploads waiting for their confirmation, in the private storage; one that was
+# neither confirmed nor cancelled within UPLOADS_KEPT is deleted (the session
+# that knew it then finds nothing and asks for the file again).
+UPLOAD_FOLDER = "plans/imports"
+UPLOADS_KEPT = datetime.timedelta(days=1)
 
 
 class WordFileError(Exception):
@@ -653,3 +661,21 @@ def apply_import(*, plan, preview, keys, revisions, rows, user):
             item.save()
             added += 1
     return saved, added
+
+
+def delete_stale_uploads(*, now=None):
+    """Delete the uploads left waiting past UPLOADS_KEPT (the hourly beat task).
+    Returns how many were deleted."""
+    now = now or timezone.now()
+    storage = private_storage()
+    try:
+        names = storage.listdir(UPLOAD_FOLDER)[1]
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for name in names:
+        path = f"{UPLOAD_FOLDER}/{name}"
+        if storage.get_modified_time(path) < now - UPLOADS_KEPT:
+            storage.delete(path)
+            deleted += 1
+    return deleted

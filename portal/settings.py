@@ -331,6 +331,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pilots.recover_stalled_exports",
         "schedule": 60.0,
     },
+    # A Word upload left waiting for its confirmation is not kept for ever.
+    "delete-stale-imports": {"task": "plans.delete_stale_imports", "schedule": 3600.0},
     "deadline-reminders": {
         "task": "milestones.send_due_reminders",
         "schedule": crontab(hour=8, minute=0),  # CELERY_TIMEZONE: Asia/Shanghai

@@ -27,7 +27,6 @@ from ..word_export import plan_docx
 from .access import get_plan, require
 
 SESSION_KEY = "plan_word_import"
-UPLOAD_FOLDER = "plans/imports"
 
 
 def _docx_answer(request, plan, content, *, number, date, is_draft):
@@ -118,7 +117,7 @@ def import_upload(request, slug):
             _forget(request)
             upload.seek(0)
             name = private_storage().save(
-                f"{UPLOAD_FOLDER}/{secrets.token_hex(16)}.docx", upload
+                f"{word_import.UPLOAD_FOLDER}/{secrets.token_hex(16)}.docx", upload
             )
             request.session[SESSION_KEY] = {
                 "plan": plan.pk,

@@ -13,6 +13,7 @@ import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from docx.oxml.ns import qn
 
 from pilots.files import private_storage
@@ -23,8 +24,15 @@ from plans.models import (
     SectionKey,
     Status,
 )
-from plans.views.word import SESSION_KEY, UPLOAD_FOLDER
-from plans.word_import import MAX_ENTRIES
+from plans.views.word import SESSION_KEY
+from plans.word_export import plan_docx
+from plans.word_import import (
+    MAX_ENTRIES,
+    UPLOAD_FOLDER,
+    delete_stale_uploads,
+    preview,
+    read_docx,
+)
 from tests.conftest import client_for, require_service
 
 from .builders import complete_plan, current_plan
@@ -507,8 +515,6 @@ def test_a_document_written_another_way_shows_the_right_mapping(
 
 
 def test_schedule_rows_of_a_one_task_plan_need_no_task_column(zhejiang):
-    from plans.word_import import preview, read_docx
-
     plan = current_plan(zhejiang)
     tasks = plan.batch.tasks_of(zhejiang)
     keep = tasks.first()
@@ -589,8 +595,6 @@ REFUSALS = {
 
 @pytest.fixture(scope="module")
 def exported(django_db_setup, django_db_blocker):
-    from plans.word_export import plan_docx
-
     content = {
         "unit": "浙江省水利厅",
         "sections": TEXTS,
@@ -724,3 +728,18 @@ def test_rows_are_added_beside_the_rows_kept(client, zhejiang, unit_user):
     assert set(plan.deliverables.values_list("kind", flat=True)) == {
         Deliverable.Kind.PRODUCT
     }
+
+
+def test_an_upload_never_confirmed_is_deleted_after_a_day(
+    client, zhejiang, unit_user, exported
+):
+    current_plan(zhejiang)
+    client_for(client, unit_user)
+    _upload(client, exported)
+    now = timezone.now()
+    assert delete_stale_uploads(now=now) == 0 and len(_stored_imports()) == 1
+    assert delete_stale_uploads(now=now + datetime.timedelta(days=2)) == 1
+    assert _stored_imports() == []
+    # The session still names it: the preview asks for the file again.
+    response = client.get(reverse("plans:import_preview", args=["zhejiang"]))
+    assert response["Location"] == reverse("plans:import", args=["zhejiang"])
