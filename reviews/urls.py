@@ -39,6 +39,7 @@ urlpatterns = [
         name="assignment_attachment",
     ),
     path("assignments/<int:pk>/pdf/", views.assignment_pdf, name="assignment_pdf"),
+    path("assignments/<int:pk>/docx/", views.assignment_docx, name="assignment_docx"),
     path(
         "assignments/<int:pk>/pdf/status/",
         views.assignment_pdf_status,

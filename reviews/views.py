@@ -17,6 +17,7 @@ from plans import services as plan_services
 from plans.models import Attachment, Plan, PlanPdf
 from plans.reading import version_attachment_ids, version_reading
 from plans.views import pdf as pdf_views
+from plans.views import word as word_views
 
 from . import aggregation, exports, services, workflow
 from .forms import (
@@ -526,6 +527,12 @@ def assignment_pdf(request, pk):
         status_url=lambda pdf: reverse("reviews:assignment_pdf_status", args=[pk]),
         back_url=reverse("reviews:assignment", args=[pk]),
     )
+
+
+@login_required
+def assignment_docx(request, pk):
+    """The scored version as a Word file, made on the spot."""
+    return word_views.version_docx_answer(request, _version_scored(request, pk))
 
 
 @login_required

@@ -419,6 +419,7 @@ def _kwargs(name, w):
             "attachment_pk": w["attachment"].pk,
         },
         "reviews:assignment_pdf": {"pk": w["assignment"].pk},
+        "reviews:assignment_docx": {"pk": w["assignment"].pk},
         "reviews:assignment_pdf_status": {"pk": w["assignment"].pk},
         "reviews:assignment_pdf_retry": {"pk": w["assignment"].pk},
         "reviews:assignment_conflict": {"pk": w["assignment"].pk},
@@ -695,6 +696,9 @@ MATRIX = {
     ("reviews:assignment_attachment", "POST"): "302 404 404 404 404 404 200 404",
     ("reviews:assignment_pdf", "GET"): "302 404 404 404 404 404 200 404",
     ("reviews:assignment_pdf", "POST"): "302 404 404 404 404 404 302 404",
+    # Made on the spot for the assigned expert; a POST is answered as a GET.
+    ("reviews:assignment_docx", "GET"): "302 404 404 404 404 404 200 404",
+    ("reviews:assignment_docx", "POST"): "302 404 404 404 404 404 200 404",
     ("reviews:assignment_pdf_status", "GET"): "302 404 404 404 404 404 200 404",
     ("reviews:assignment_pdf_status", "POST"): "302 404 404 404 404 404 200 404",
     ("reviews:assignment_pdf_retry", "GET"): "302 405 405 405 405 405 405 405",

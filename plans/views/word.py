@@ -64,18 +64,25 @@ def draft_docx(request, slug):
     )
 
 
-@login_required
-def version_docx(request, slug, number):
-    plan = get_plan(request, slug)
-    version = get_object_or_404(plan.versions, number=number)
+def version_docx_answer(request, version):
+    """The .docx of a submitted version, for whoever the caller let read it (the
+    plan's readers here, the assigned expert in reviews)."""
     return _docx_answer(
         request,
-        plan,
+        version.plan,
         version.content,
         number=version.number,
         date=timezone.localdate(version.submitted_at),
         is_draft=False,
     )
+
+
+@login_required
+def version_docx(request, slug, number):
+    plan = get_plan(request, slug)
+    version = get_object_or_404(plan.versions, number=number)
+    version.plan = plan
+    return version_docx_answer(request, version)
 
 
 # ------------------------------------------------------------------ import

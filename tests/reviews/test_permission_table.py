@@ -303,4 +303,4 @@ def test_the_table_covers_every_address_of_reviews():
     }
     # The version PDF and the material page of a plan round are tested where they
     # are made: tests/reviews/test_sheet_reading.py, tests/milestones/.
-    assert names - covered == {"assignment_pdf", "round_material"}
+    assert names - covered == {"assignment_pdf", "assignment_docx", "round_material"}

@@ -1,8 +1,10 @@
 """The expert reads the whole submitted version beside the score sheet, and only
 the experts assigned to it may download its attachments and its PDF."""
 
+import io
 import re
 
+import docx
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -74,7 +76,31 @@ def _urls(assignment, attachment):
         reverse("reviews:assignment_attachment", args=[assignment.pk, attachment.pk]),
         reverse("reviews:assignment_pdf", args=[assignment.pk]),
         reverse("reviews:assignment_pdf_status", args=[assignment.pk]),
+        reverse("reviews:assignment_docx", args=[assignment.pk]),
     ]
+
+
+def test_the_assigned_expert_downloads_the_scored_version_as_word(
+    client, assigned, expert_user
+):
+    assignment, _attachment = assigned
+    version = assignment.submission.plan_version
+    PlanSection.objects.filter(plan=version.plan, key="content").update(text="已改")
+    client_for(client, expert_user)
+    page = client.get(reverse("reviews:assignment", args=[assignment.pk]))
+    url = reverse("reviews:assignment_docx", args=[assignment.pk])
+    assert url in page.content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="plan-zhejiang-v1.docx"'
+    )
+    document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))
+    texts = [p.text for p in document.paragraphs]
+    # The version as submitted, every task's rows: the expert reads them all.
+    assert "现状良好。 content" in texts and "已改" not in texts
+    schedule = document.tables[0]
+    assert len(schedule.rows) == 1 + len(version.content["schedule"])
 
 
 def test_sheet_page_shows_the_whole_submitted_version(client, assigned, expert_user):
