@@ -131,10 +131,19 @@ TITLES = [
     ("contacts", ["联系人", "联系方式", "contacts"]),
 ]
 NEEDS_PARTS = {key.value for key in services.NEEDS_KEYS}
+# Left out when titles are compared: spaces, punctuation and the joining words
+# (现状与问题 = 现状及问题).
+PUNCTUATION = re.compile(r"[\s、，,.．:：;；()（）《》“”\"'·&和与及]+")
+
+
+def _normal(title):
+    return PUNCTUATION.sub("", title).lower()
+
+
 # A paragraph in the body style is a heading only if it is short and ends no
-# sentence; unnumbered, only if it is one of these full names.
-FULL_NAMES = {name for _key, names in TITLES for name in names if len(name) >= 4} | {
-    "重点难点亮点"
+# sentence; unnumbered, only if it is one of these full names (not 内容, 目标…).
+FULL_NAMES = {
+    _normal(name) for _key, names in TITLES for name in names if len(name) >= 4
 }
 HEADING_MAX_CHARS = 30
 
@@ -147,7 +156,6 @@ NUMBERINGS = [
     ("decimal", re.compile(r"^\d+(?:[.．、](?!\d)|\s)")),
     ("circled", re.compile(r"^[①-⑳]")),
 ]
-PUNCTUATION = re.compile(r"[\s、，,.．:：;；()（）《》“”\"'·&和与及]+")
 HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 
 
@@ -163,10 +171,6 @@ def numbering(text):
                 )
             return kind, text[match.end() :].strip()
     return "", text.strip()
-
-
-def _normal(title):
-    return PUNCTUATION.sub("", title).lower()
 
 
 def classify(title):
@@ -270,17 +274,16 @@ def _heading_kinds(blocks):
         if block.rows is not None or not block.text or "\n" in block.text:
             continue
         kind, title = numbering(block.text)
-        key = classify(title) if _normal(title) in _full_names() else None
+        key = classify(title) if _normal(title) in FULL_NAMES else None
         if key is None or not kind:
             continue
         counts = parts if key in NEEDS_PARTS else top
         counts[kind] = counts.get(kind, 0) + 1
-    best = lambda counts: max(counts, key=counts.get) if counts else None  # noqa: E731
-    return best(top), best(parts)
+    return _most_common(top), _most_common(parts)
 
 
-def _full_names():
-    return {_normal(name) for name in FULL_NAMES}
+def _most_common(counts):
+    return max(counts, key=counts.get) if counts else None
 
 
 def _as_heading(block, top_kind, part_kind, top_style_level):
@@ -308,7 +311,7 @@ def _as_heading(block, top_kind, part_kind, top_style_level):
         return ("part" if key in NEEDS_PARTS else "top"), key
     if kind and kind == part_kind and key in NEEDS_PARTS:
         return "part", key
-    if _normal(title) in _full_names():
+    if _normal(title) in FULL_NAMES:
         return ("part" if key in NEEDS_PARTS else "top"), key
     return None, None
 
@@ -442,6 +445,7 @@ class Row:
     data: dict  # what the row form is given
     errors: list
     duplicate: bool = False
+    form: object = None  # the bound row form, which saves the row
 
     @property
     def is_new(self):
@@ -499,11 +503,17 @@ def _rows(kind, columns, body, *, plan, tasks, existing):
                 for field, messages in form.errors.items()
                 for message in messages
             ]
-        row = Row(kind=kind, cells=cells, data=data, errors=errors)
-        row.duplicate = not errors and signature in existing
+        rows.append(
+            Row(
+                kind=kind,
+                cells=cells,
+                data=data,
+                errors=errors,
+                duplicate=not errors and signature in existing,
+                form=form,
+            )
+        )
         existing.add(signature)
-        row.form = form
-        rows.append(row)
     return rows
 
 
@@ -518,6 +528,10 @@ class SectionImport:
     headings: list  # the document's headings that gave it
     current: str
     revision: int
+
+    @property
+    def too_long(self):
+        return len(self.text) > SECTION_MAX_CHARS
 
     @property
     def replaces(self):
@@ -539,7 +553,9 @@ class Preview:
 
     @property
     def importable(self):
-        return [s for s in self.sections if s.text and not s.unchanged]
+        return [
+            s for s in self.sections if s.text and not s.unchanged and not s.too_long
+        ]
 
     @property
     def new_rows(self):
@@ -600,7 +616,7 @@ def preview(reading, plan):
             SectionImport(
                 key=key.value,
                 label=key.label,
-                text=texts.get(key.value, "")[: SECTION_MAX_CHARS + 1],
+                text=texts.get(key.value, ""),
                 headings=headings.get(key.value, []),
                 current=saved.text if saved else "",
                 revision=saved.revision if saved else 0,
@@ -628,14 +644,9 @@ def apply_import(*, plan, preview, keys, revisions, rows, user):
     Returns (sections saved, rows added)."""
     services.lock_editable(plan)
     saved = 0
-    for section in preview.sections:
-        if section.key not in keys or not section.text or section.unchanged:
+    for section in preview.importable:
+        if section.key not in keys:
             continue
-        if len(section.text) > SECTION_MAX_CHARS:
-            raise services.EditConflict(
-                _("Section “%(s)s” is longer than %(max)s characters.")
-                % {"s": section.label, "max": SECTION_MAX_CHARS}
-            )
         try:
             services.save_section(
                 plan=plan,

@@ -21,6 +21,7 @@ from pilots.files import file_response, private_storage
 from pilots.permissions import supervising_department
 
 from .. import services, word_import
+from ..models import SECTION_MAX_CHARS
 from ..pdfjobs import shown_content
 from ..permissions import can_edit_plan
 from ..word_export import plan_docx
@@ -206,6 +207,7 @@ def import_preview(request, slug):
             "unit": plan.unit,
             "preview": result,
             "file_name": pending["name"],
+            "max_chars": SECTION_MAX_CHARS,
         },
         status=status,
     )

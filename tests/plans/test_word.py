@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from pilots.files import private_storage
 from plans import services
 from plans.models import (
+    SECTION_MAX_CHARS,
     Deliverable,
     PlanSection,
     SectionKey,
@@ -743,3 +744,24 @@ def test_an_upload_never_confirmed_is_deleted_after_a_day(
     # The session still names it: the preview asks for the file again.
     response = client.get(reverse("plans:import_preview", args=["zhejiang"]))
     assert response["Location"] == reverse("plans:import", args=["zhejiang"])
+
+
+def test_a_section_too_long_is_shown_and_not_imported(client, zhejiang, unit_user):
+    plan = current_plan(zhejiang)
+    document = docx.Document()
+    document.add_heading("一、现状与问题", level=1)
+    document.add_paragraph("长" * (SECTION_MAX_CHARS + 1))
+    document.add_heading("二、主要内容", level=1)
+    document.add_paragraph("内容。")
+    out = io.BytesIO()
+    document.save(out)
+    client_for(client, unit_user)
+    _upload(client, out.getvalue())
+    preview = _preview(client)
+    assert [s.key for s in preview.context["preview"].importable] == ["content"]
+    assert "每节最多20000字" in preview.content.decode()
+    # Even if the box is posted for it, the long section is not saved.
+    response = _confirm(client, preview, section=["status_quo", "content"])
+    assert response.status_code == 302
+    texts = dict(plan.sections.exclude(text="").values_list("key", "text"))
+    assert texts == {"content": "内容。"}
