@@ -4,8 +4,8 @@ Three steps, so that nothing is overwritten unseen:
 1. `check_docx(upload)` refuses what is no plain .docx before anything reads it:
    another format, a password-protected file (an OLE compound file, as Word
    encrypts), a macro-enabled .docm, a zip bomb (the sizes and the number of
-   entries are read from the zip's directory first; Python's zipfile never
-   inflates an entry past its stated size), a file over MAX_UPLOAD_MB.
+   entries read from the zip's directory, then what every entry really inflates
+   to, counted in bounded chunks), a file over MAX_UPLOAD_MB.
 2. `read_docx(file)` walks the document in order and cuts it at its headings
    (Word heading styles or outline levels, or paragraphs numbered like the
    outline's headings: 一、 （一） 1. 1.1 第一章, or a bare title), tolerant of how they
@@ -46,6 +46,7 @@ from .models import SECTION_MAX_CHARS, Deliverable, SectionKey
 MAX_ENTRIES = 2000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+CHUNK = 1024 * 1024
 # Uploads waiting for their confirmation, in the private storage; one that was
 # neither confirmed nor cancelled within UPLOADS_KEPT is deleted (the session
 # that knew it then finds nothing and asks for the file again).
@@ -55,6 +56,14 @@ UPLOADS_KEPT = datetime.timedelta(days=1)
 
 class WordFileError(Exception):
     """An upload refused; the message is for the user."""
+
+
+def _unreadable():
+    """What a unit is told of a file that is damaged beyond reading."""
+    return _(
+        "The document could not be read. Open it in Word or WPS, save it as .docx "
+        "and upload it again."
+    )
 
 
 def check_docx(upload):
@@ -81,14 +90,14 @@ def check_docx(upload):
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError):
         raise WordFileError(not_docx) from None
+    too_big = _("The document unpacks to more than %(mb)s MB; it cannot be read.") % {
+        "mb": MAX_UNPACKED_BYTES // (1024 * 1024)
+    }
     if (
         len(entries) > MAX_ENTRIES
         or sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES
     ):
-        raise WordFileError(
-            _("The document unpacks to more than %(mb)s MB; it cannot be read.")
-            % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)}
-        )
+        raise WordFileError(too_big)
     names = {entry.filename.lower() for entry in entries}
     if "word/document.xml" not in names or "[content_types].xml" not in names:
         raise WordFileError(not_docx)
@@ -105,7 +114,26 @@ def check_docx(upload):
                 "(.docx) without macros and upload it again."
             )
         )
+    _inflate_within_limit(archive, too_big)
     upload.seek(0)
+
+
+def _inflate_within_limit(archive, too_big):
+    """Inflate every entry in bounded chunks, counting what comes out: a zip
+    whose directory understates an entry's size would otherwise make a single
+    read inflate up to 2 GB before zipfile cuts it to the stated size (and then
+    fails its CRC check)."""
+    unpacked = 0
+    try:
+        for entry in archive.infolist():
+            with archive.open(entry) as member:
+                while chunk := member.read(CHUNK):
+                    unpacked += len(chunk)
+                    if unpacked > MAX_UNPACKED_BYTES:
+                        raise WordFileError(too_big)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError):
+        # A damaged entry, one with a zip password, a compression Word never uses.
+        raise WordFileError(_unreadable()) from None
 
 
 # ------------------------------------------------------------------ reading
@@ -323,12 +351,7 @@ def read_docx(fileobj):
     except Exception:
         # A package python-docx cannot make sense of (a missing part, broken
         # XML): for the unit, the same as any other unreadable file.
-        raise WordFileError(
-            _(
-                "The document could not be read. Open it in Word or WPS, save it "
-                "as .docx and upload it again."
-            )
-        ) from None
+        raise WordFileError(_unreadable()) from None
     blocks = _blocks(document)
     top_kind, part_kind = _heading_kinds(blocks)
     styled = [

@@ -556,6 +556,16 @@ def _bomb():
     return out.getvalue()
 
 
+def _lying_bomb():
+    """The bomb with its directory saying the big entry holds 1,000 bytes."""
+    data = bytearray(_bomb())
+    name = b"word/media/zeros.bin"
+    entry = data.rindex(b"PK\x01\x02", 0, data.rindex(name))
+    # The central directory's uncompressed size: bytes 24-27 of the entry.
+    data[entry + 24 : entry + 28] = (1000).to_bytes(4, "little")
+    return bytes(data)
+
+
 def _docm(data):
     """The exported .docx made macro-enabled, as Word saves a .docm."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -581,6 +591,7 @@ REFUSALS = {
     ),
     "docm": (_docm, "此文档含有宏（.docm）"),
     "bomb": (lambda good: _bomb(), "文档解压后超过100 MB"),
+    "lying_sizes": (lambda good: _lying_bomb(), "无法读取此文档"),
     "entries": (
         lambda good: _zip([(f"word/{n}.xml", b"") for n in range(MAX_ENTRIES + 1)]),
         "文档解压后超过100 MB",
