@@ -469,6 +469,7 @@ class Row:
     errors: list
     duplicate: bool = False
     form: object = None  # the bound row form, which saves the row
+    signature: tuple = ()  # what makes it the same row as one saved
 
     @property
     def is_new(self):
@@ -534,6 +535,7 @@ def _rows(kind, columns, body, *, plan, tasks, existing):
                 errors=errors,
                 duplicate=not errors and signature in existing,
                 form=form,
+                signature=signature,
             )
         )
         existing.add(signature)
@@ -541,6 +543,20 @@ def _rows(kind, columns, body, *, plan, tasks, existing):
 
 
 # ------------------------------------------------------------------ preview
+
+
+def _saved_rows(plan):
+    """What the plan's rows already say, as the import compares them."""
+    return {
+        SCHEDULE: {
+            (i.task_id, i.title, i.start.isoformat(), i.end.isoformat())
+            for i in plan.schedule.all()
+        },
+        DELIVERABLES: {
+            (d.task_id, d.title, d.kind, d.due.isoformat())
+            for d in plan.deliverables.all()
+        },
+    }
 
 
 @dataclasses.dataclass
@@ -592,16 +608,7 @@ def preview(reading, plan):
     unmatched, ignored, contacts_tables = [], [], 0
     schedule, deliverables = [], []
     tasks = list(plan.batch.tasks_of(plan.unit))
-    existing = {
-        SCHEDULE: {
-            (i.task_id, i.title, i.start.isoformat(), i.end.isoformat())
-            for i in plan.schedule.all()
-        },
-        DELIVERABLES: {
-            (d.task_id, d.title, d.kind, d.due.isoformat())
-            for d in plan.deliverables.all()
-        },
-    }
+    existing = _saved_rows(plan)
     for part in reading.parts:
         if part.key in SectionKey.values:
             if part.text:
@@ -688,8 +695,13 @@ def apply_import(*, plan, preview, keys, revisions, rows, user):
             ) from None
         saved += 1
     added = 0
+    # Read again under the plan's lock: two confirmations of one upload (a
+    # double click) add each row once.
+    saved_rows = _saved_rows(plan)
     if rows:
         for row in preview.new_rows:
+            if row.signature in saved_rows[row.kind]:
+                continue
             item = row.form.save(commit=False)
             item.plan = plan
             item.save()

@@ -30,6 +30,7 @@ from plans.word_export import plan_docx
 from plans.word_import import (
     MAX_ENTRIES,
     UPLOAD_FOLDER,
+    apply_import,
     delete_stale_uploads,
     preview,
     read_docx,
@@ -776,3 +777,27 @@ def test_a_section_too_long_is_shown_and_not_imported(client, zhejiang, unit_use
     assert response.status_code == 302
     texts = dict(plan.sections.exclude(text="").values_list("key", "text"))
     assert texts == {"content": "内容。"}
+
+
+def test_two_confirmations_of_one_preview_add_each_row_once(zhejiang, unit_user):
+    plan = _plan(zhejiang)
+    content = services.snapshot(plan)
+    data = plan_docx(
+        content,
+        number=1,
+        date=datetime.date(2020, 4, 15),
+        is_draft=True,
+        window_start=plan.batch.implementation_start,
+        window_end=plan.batch.implementation_end,
+    )
+    plan.schedule.all().delete()
+    # Both requests made their preview before either saved.
+    first = preview(read_docx(io.BytesIO(data)), plan)
+    second = preview(read_docx(io.BytesIO(data)), plan)
+    assert first.new_rows and len(first.new_rows) == len(second.new_rows)
+    arguments = {"plan": plan, "keys": set(), "revisions": {}, "rows": True}
+    assert apply_import(preview=first, user=unit_user, **arguments)[1] == len(
+        content["schedule"]
+    )
+    assert apply_import(preview=second, user=unit_user, **arguments)[1] == 0
+    assert plan.schedule.count() == len(content["schedule"])
