@@ -28,10 +28,13 @@ import datetime
 import re
 import zipfile
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from docx import Document
 from docx.oxml.ns import qn
 from docx.table import Table
@@ -134,6 +137,24 @@ def _inflate_within_limit(archive, too_big):
     except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError):
         # A damaged entry, one with a zip password, a compression Word never uses.
         raise WordFileError(_unreadable()) from None
+
+
+class WordUploadForm(forms.Form):
+    """The unit's .docx, refused with its reason unless it can be read."""
+
+    file = forms.FileField(label=gettext_lazy("Word document (.docx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            check_docx(upload)
+            # Read once now, so that a file python-docx cannot open is refused
+            # here rather than on the preview.
+            read_docx(upload)
+        except WordFileError as refused:
+            raise ValidationError(str(refused)) from None
+        upload.seek(0)
+        return upload
 
 
 # ------------------------------------------------------------------ reading

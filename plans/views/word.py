@@ -110,20 +110,12 @@ def import_upload(request, slug):
     plan here."""
     plan = get_plan(request, slug)
     require(can_edit_plan(request.user, plan))
-    error = None
+    form = word_import.WordUploadForm()
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        try:
-            if upload is None:
-                raise word_import.WordFileError(_("Choose a Word file (.docx)."))
-            word_import.check_docx(upload)
-            # Read once now, so a file python-docx cannot open is refused here.
-            word_import.read_docx(upload)
-        except word_import.WordFileError as refused:
-            error = str(refused)
-        else:
+        form = word_import.WordUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
             _forget(request)
-            upload.seek(0)
             name = private_storage().save(
                 f"{word_import.UPLOAD_FOLDER}/{secrets.token_hex(16)}.docx", upload
             )
@@ -136,8 +128,8 @@ def import_upload(request, slug):
     return render(
         request,
         "plans/import_upload.html",
-        {"plan": plan, "unit": plan.unit, "error": error},
-        status=400 if error else 200,
+        {"plan": plan, "unit": plan.unit, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

@@ -18,12 +18,14 @@ from plans.models import (
     SectionKey,
     Status,
 )
+from plans.word_export import plan_docx
 from tests.bad_input.harness import (
     NASTY_TEXT,
     bad_input,
     boolean,
     check_post,
     choice,
+    client_as,
     date,
     number,
     one_example,
@@ -165,6 +167,56 @@ def uploads():
         st.builds(SimpleUploadedFile, upload_names(), st.sampled_from(CONTENTS)),
         text(),
     )
+
+
+def _word_plan(plan):
+    """A .docx of `plan` whose texts differ from the draft's, to import."""
+    content = services.snapshot(plan)
+    content["sections"] = {key: f"导入的{key}。" for key in content["sections"]}
+    return plan_docx(
+        content,
+        number=1,
+        date=datetime.date(2020, 4, 15),
+        is_draft=True,
+        window_start=plan.batch.implementation_start,
+        window_end=plan.batch.implementation_end,
+    )
+
+
+@bad_input
+@given(uploads())
+def test_word_import_upload(draft, unit_user, settings, tmp_path, upload):
+    settings.VAR_DIR = tmp_path
+    with one_example():
+        check_post(unit_user, f"{PLAN}import/", {}, files={"file": upload})
+
+
+@bad_input
+@given(
+    posts(
+        {
+            "confirmed": "1",
+            "section": SectionKey.STATUS_QUO.value,
+            f"revision-{SectionKey.STATUS_QUO}": "0",
+            "rows": "1",
+        },
+        {
+            "confirmed": choice("1"),
+            "section": choice(*SectionKey.values),
+            f"revision-{SectionKey.STATUS_QUO}": number("0"),
+            "rows": boolean(),
+        },
+    )
+)
+def test_word_import_confirmation(draft, unit_user, settings, tmp_path, data):
+    settings.VAR_DIR = tmp_path
+    word = _word_plan(draft)
+    with one_example():
+        client = client_as(unit_user)
+        client.post(f"{PLAN}import/", {"file": SimpleUploadedFile("plan.docx", word)})
+        check_post(
+            unit_user, f"{PLAN}import/preview/", data, client=client, plain_200=True
+        )
 
 
 @bad_input
