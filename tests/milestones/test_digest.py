@@ -279,6 +279,9 @@ def test_celery_worker_delivers_the_digest_by_email(celery_worker):
 def test_digest_is_scheduled_on_monday_mornings_in_shanghai(settings):
     from portal.celery import app
 
+    # What a worker does as it starts: import every app's tasks module. Without
+    # it the test passed only after another test had imported milestones.tasks.
+    app.loader.import_default_modules()
     entry = settings.CELERY_BEAT_SCHEDULE["weekly-digest"]
     assert entry["task"] == "milestones.send_weekly_digest"
     assert entry["task"] in app.tasks

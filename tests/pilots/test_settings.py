@@ -53,6 +53,23 @@ def test_models_have_no_missing_migrations():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
+def test_every_beat_entry_names_a_task_that_a_worker_knows(settings):
+    from portal.celery import app
+
+    # A starting worker imports every app's tasks module; beat sends by name, and a
+    # name no worker knows would be dropped by the worker, every time.
+    app.loader.import_default_modules()
+    unknown = [
+        entry["task"]
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] not in app.tasks
+    ]
+    assert unknown == []
+    assert "pilots.drain_outbox" in [
+        e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()
+    ]
+
+
 def test_database_url_parsing(monkeypatch):
     monkeypatch.delenv("CONN_MAX_AGE", raising=False)
     pg = database_from_url("postgres://u:p%40ss@db.local:5433/portal")
