@@ -1,12 +1,14 @@
 """What the office's dashboard (and a department's limited view of it) shows.
 
-Everything is read in a fixed number of queries whatever the number of units:
-one query per kind of row (plans, reports, check materials, plaques, extensions,
-tasks), then the matrix is put together in Python. Review rounds cost a few
-queries each (reviews.services.round_results), but the number of open rounds
-does not grow with the units. What a unit owes (the "owing" lists, the upcoming
-counts, the overdue cells) is milestones.outstanding's answer, built from the
-same rows.
+The figures over every unit in scope (each column's totals, the units per stage,
+what falls due, the review rounds' progress) are aggregate queries
+(dashboard_counts.py), and so is the choice of the units a page shows, needing
+attention first. The matrix rows are built here for those units only: one query
+per kind of row (plans, reports, check materials, plaques, extensions, tasks),
+then put together in Python, so a page costs the same at 11 units as at 3,000.
+The exports build every unit's row (matrix without units). What a unit owes
+(the "owing" lists, the overdue cells) is milestones.outstanding's answer, built
+from the same rows.
 
 A department sees the units it supervises, and of those units only the tasks it
 supervises (TaskQuerySet.supervised_by; DOMAIN.md, roles).
@@ -21,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from milestones import outstanding
+from milestones import dashboard_counts, outstanding
 from milestones.models import (
     CheckKind,
     CheckMaterial,
@@ -35,8 +37,7 @@ from pilots.deadlines import all_due_dates
 from pilots.models import Batch, DeadlineKind, PilotUnit
 from plans.models import Plan, PlanVersion
 from plans.models import Status as PlanStatus
-from reviews.models import Round, SheetStatus
-from reviews.services import round_results
+from reviews.models import Round
 
 UPCOMING_DAYS = 14
 SLUG = "unit-slug-placeholder"
@@ -221,9 +222,9 @@ def _check_cell(material, due, owed, approved, today):
     return Cell(PENDING, _("Due %(date)s") % {"date": _iso(due)})
 
 
-def _plans(batch):
+def _plans(batch, unit_ids):
     first = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("number")
-    plans = Plan.objects.filter(batch=batch).annotate(
+    plans = Plan.objects.filter(batch=batch, unit__in=unit_ids).annotate(
         version_count=Count("versions"),
         first_submitted=Min("versions__submitted_at"),
         first_late=Subquery(first.values("is_late")[:1]),
@@ -232,21 +233,25 @@ def _plans(batch):
     return {plan.unit_id: plan for plan in plans}
 
 
-def _tasks(scope):
-    """The tasks in scope, each with the percent of its latest submitted report.
+def _tasks(scope, unit_ids):
+    """The tasks in scope of `unit_ids`, each with the percent of its latest
+    submitted report.
 
     One query for all progress rows of the batch, the latest kept in Python: a
     correlated subquery per task is far slower on PostgreSQL at thousands of tasks.
     """
     tasks = list(
         scope.tasks()
+        .filter(unit__in=unit_ids)
         .select_related("unit", "business_domain")
         .order_by("unit__order", "order", "pk")
     )
     latest = {}
     for task_id, percent, period_end in (
         TaskProgress.objects.filter(
-            report__batch=scope.batch, report__status=ProgressReport.Status.SUBMITTED
+            report__batch=scope.batch,
+            report__status=ProgressReport.Status.SUBMITTED,
+            report__unit__in=unit_ids,
         )
         .order_by("report__period_start", "pk")
         .values_list("task_id", "percent", "report__period_end")
@@ -257,30 +262,36 @@ def _tasks(scope):
     return tasks
 
 
-def matrix(scope, today=None):
+def matrix(scope, today=None, units=None):
     """(rows, periods, tasks, dues): one row per unit in scope, overdue rows
-    first; dues is {deadline kind: {unit_id: date}}, extensions included."""
+    first, or per unit of `units` (of the scope) in their order; dues is
+    {deadline kind: {unit_id: date}}, extensions included. Every query reads
+    the rows of those units only: a page builds the rows it shows."""
     today = today or timezone.localdate()
     batch = scope.batch
-    units = list(scope.units().order_by("order", "pk"))
-    plans = _plans(batch)
+    given = units is not None
+    units = list(units) if given else list(scope.units().order_by("order", "pk"))
+    unit_ids = [unit.pk for unit in units]
+    plans = _plans(batch, unit_ids)
     dues = all_due_dates(batch=batch, units=units)
     periods = report_periods(batch)
     reports = {}
     for unit_id, start, is_late in ProgressReport.objects.filter(
-        batch=batch, status=ProgressReport.Status.SUBMITTED
+        batch=batch, status=ProgressReport.Status.SUBMITTED, unit__in=unit_ids
     ).values_list("unit_id", "period_start", "is_late"):
         reports.setdefault(unit_id, {})[start] = is_late
     materials = {
         (m["unit_id"], m["kind"]): m
-        for m in CheckMaterial.objects.filter(batch=batch).values(
+        for m in CheckMaterial.objects.filter(batch=batch, unit__in=unit_ids).values(
             "unit_id", "kind", "status", "result__passed", "result__grade"
         )
     }
     plaques = dict(
-        Plaque.objects.filter(batch=batch).values_list("unit_id", "awarded_on")
+        Plaque.objects.filter(batch=batch, unit__in=unit_ids).values_list(
+            "unit_id", "awarded_on"
+        )
     )
-    tasks = _tasks(scope)
+    tasks = _tasks(scope, unit_ids)
     tasks_by_unit = {}
     for task in tasks:
         tasks_by_unit.setdefault(task.unit_id, []).append(task)
@@ -371,18 +382,21 @@ def matrix(scope, today=None):
         for key, url in links.items():
             cells[key].url = url.replace(SLUG, unit.slug)
         rows.append(Row(unit, cells, tasks_by_unit.get(unit.pk, []), owing, facts))
-    # Rows with overdue items first, the most overdue on top; else the units' order.
-    rows.sort(key=lambda row: -row.overdue)
+    if not given:
+        # Rows with overdue items first, the most overdue on top; else the units'
+        # order.
+        rows.sort(key=lambda row: -row.overdue)
     return rows, periods, tasks, dues
 
 
-def stage_totals(rows, scope):
-    """Per column: how many units have done it and how many are overdue, with links."""
+def stage_totals(figures, scope):
+    """Per column: how many units have done it and how many are overdue, with
+    links; `figures` is dashboard_counts.UnitStates.totals()."""
     totals = []
+    base = scope.url("units")
     for key, label in STAGES:
-        done = sum(1 for row in rows if row.cells[key].is_done)
-        overdue = sum(1 for row in rows if row.cells[key].state == OVERDUE)
-        base = scope.url("units")
+        done = figures[f"done_{key}"]
+        overdue = figures[f"overdue_{key}"]
         totals.append(
             {
                 "key": key,
@@ -424,72 +438,39 @@ def current_rounds(scope, today):
     )
 
 
-def open_rounds(rounds, unit_ids, today):
-    """Per open round: sheets in / assigned, flagged, decided, for `unit_ids` only."""
-    summaries = []
-    for round_ in (r for r in rounds if r.opens_on <= today):
-        submissions = [
-            s
-            for s in round_.submissions.filter(is_current=True).select_related(
-                "unit", "decision"
-            )
-            if s.unit_id in unit_ids
-        ]
-        _criteria, results = round_results(round_, submissions)
-        experts = [e for row in results for e in row["experts"]]
-        summaries.append(
-            {
-                "round": round_,
-                "submissions": len(results),
-                "assigned": len(experts),
-                "sheets_in": sum(
-                    1
-                    for e in experts
-                    if e["sheet"] and e["sheet"].status == SheetStatus.SUBMITTED
-                ),
-                "flagged": [
-                    row["submission"] for row in results if row["result"].disagreement
-                ],
-                "decided": sum(1 for row in results if row["decision"]),
-            }
-        )
-    return summaries
-
-
 # ------------------------------------------------------------------- next 14 days
 
 
-def upcoming(scope, rows, rounds, today):
+def upcoming(scope, states, rounds, today):
     """What falls due from today for UPCOMING_DAYS days, by date: deadlines with the
     number of units still owing them (extensions counted), round closings."""
     until = today + datetime.timedelta(days=UPCOMING_DAYS)
-    items = {}
-
-    def add(day, key, label, url):
-        if not today <= day <= until:
-            return
-        item = items.setdefault(
-            (day, key), {"date": day, "label": label, "count": 0, "url": url}
-        )
-        item["count"] += 1
-
     labels = {
         DeadlineKind.PLAN.value: _("Implementation plan due"),
         DeadlineKind.MIDTERM.value: _("Mid-term check material due"),
         DeadlineKind.ACCEPTANCE.value: _("Acceptance material due"),
     }
+    periods = {f"report:{period.key}": period for period in states.periods}
     units_url = scope.url("units")
-    for row in rows:
-        for key, owed in row.owing.items():
-            if owed.period is None:
-                label = labels[key]
-            else:
-                label = _("Progress report for %(start)s – %(end)s due") % {
-                    "start": _iso(owed.period.start),
-                    "end": _iso(owed.period.end),
-                }
-            add(owed.due, key, label, f"{units_url}?owing={key}")
-    result = sorted(items.values(), key=lambda item: (item["date"], item["label"]))
+    result = []
+    for (day, key), count in states.owing_counts(until).items():
+        period = periods.get(key)
+        if period is None:
+            label = labels[key]
+        else:
+            label = _("Progress report for %(start)s – %(end)s due") % {
+                "start": _iso(period.start),
+                "end": _iso(period.end),
+            }
+        result.append(
+            {
+                "date": day,
+                "label": label,
+                "count": count,
+                "url": f"{units_url}?owing={key}",
+            }
+        )
+    result.sort(key=lambda item: (item["date"], item["label"]))
     for round_ in (r for r in rounds if r.closes_on <= until):
         result.append(
             {
@@ -505,10 +486,15 @@ def upcoming(scope, rows, rounds, today):
     return result
 
 
-def dashboard(scope, today=None):
-    """The whole dashboard's context."""
+def dashboard(scope, shown, today=None):
+    """The whole dashboard's context: the figures over every unit in scope from
+    aggregate queries (dashboard_counts), the matrix rows and tasks of the
+    `shown` units needing attention first."""
     today = today or timezone.localdate()
-    rows, _periods, tasks, _dues = matrix(scope, today)
+    states = dashboard_counts.UnitStates(scope, today)
+    figures = states.totals()
+    units = list(states.needing_attention()[:shown])
+    rows, _periods, tasks, _dues = matrix(scope, today, units=units)
     rounds = current_rounds(scope, today)
     return {
         "scope": scope,
@@ -517,9 +503,11 @@ def dashboard(scope, today=None):
         "stages": STAGES,
         "states": list(STATES.items()),
         "rows": rows,
-        "totals": stage_totals(rows, scope),
-        "rounds": open_rounds(rounds, {row.unit.pk for row in rows}, today),
+        "unit_count": figures["units"],
+        "figures": figures,
+        "totals": stage_totals(figures, scope),
+        "rounds": dashboard_counts.round_figures(rounds, scope.units(), today),
         "tasks": tasks,
-        "upcoming": upcoming(scope, rows, rounds, today),
+        "upcoming": upcoming(scope, states, rounds, today),
         "upcoming_days": UPCOMING_DAYS,
     }

@@ -2,10 +2,11 @@
 read: where the units stand, what is overdue, which checks passed, how many
 achievements there are, and a bar chart of the units per stage.
 
-Everything but the achievements comes from the matrix's rows (dashboard.matrix),
-so it costs no query; the achievements are one aggregate query. The chart is
-drawn by templates/milestones/_stage_chart.html from the geometry computed here
-(inline SVG, presentation attributes only: the CSP forbids inline styles).
+Everything but the achievements comes from the dashboard's aggregate figures
+over every unit in scope (dashboard_counts; the furthest step a unit reached is
+counted there), so it costs no query; the achievements are one aggregate query.
+The chart is drawn by templates/milestones/_stage_chart.html from the geometry
+computed here (inline SVG, presentation attributes only: the CSP forbids inline styles).
 """
 
 import dataclasses
@@ -34,21 +35,6 @@ WIDTH = 640
 LABEL_WIDTH = 236  # the stage names, right-aligned before the bars
 BAR_LEFT, BAR_RIGHT = LABEL_WIDTH + 8, WIDTH - 56  # room for the count after it
 ROW_HEIGHT, BAR_HEIGHT, TOP = 28, 18, 4
-
-
-def unit_stage(row):
-    """The key (of STAGES) of the furthest step a matrix row has reached."""
-    cells = row.cells
-    for key, stage in (
-        ("plaque", "plaque"),
-        ("accepted", "accepted"),
-        ("midterm", "midterm"),
-        ("plan_approved", "implementing"),
-        ("plan_submitted", "plan_review"),
-    ):
-        if cells[key].is_done:
-            return stage
-    return "plan_due"
 
 
 @dataclasses.dataclass
@@ -116,20 +102,15 @@ class StageChart:
         }
 
 
-def stage_chart(rows):
+def stage_chart(figures):
     """The bars of the units per stage (in the programme's order), each split
     into the units with and without an overdue item. A bar's length is its
-    share of all units in scope."""
-    counts = {key: [0, 0] for key, _label in STAGES}
-    for row in rows:
-        count = counts[unit_stage(row)]
-        count[0] += 1
-        count[1] += 1 if row.overdue else 0
-    total = len(rows)
+    share of all units in scope. `figures`: dashboard_counts.UnitStates.totals()."""
+    total = figures["units"]
     span = BAR_RIGHT - BAR_LEFT
     bars = []
     for index, (key, label) in enumerate(STAGES):
-        count, overdue = counts[key]
+        count, overdue = figures[f"step_{key}"], figures[f"step_{key}_overdue"]
         bars.append(
             StageBar(
                 key=key,
@@ -154,14 +135,15 @@ def achievement_counts(scope):
     )
 
 
-def summary(scope, rows):
-    """The strip's figures and the chart, from the dashboard's matrix rows."""
+def summary(scope, figures):
+    """The strip's figures and the chart, from the dashboard's aggregate figures
+    over every unit in scope (dashboard_counts.UnitStates.totals())."""
     return {
-        "units": len(rows),
-        "chart": stage_chart(rows),
-        "reports_overdue": sum(row.facts["reports_overdue"] for row in rows),
-        "units_reports_overdue": sum(1 for row in rows if row.facts["reports_overdue"]),
-        "midterm_passed": sum(1 for row in rows if row.cells["midterm"].is_done),
-        "accepted": sum(1 for row in rows if row.cells["accepted"].is_done),
+        "units": figures["units"],
+        "chart": stage_chart(figures),
+        "reports_overdue": figures["reports_overdue_sum"],
+        "units_reports_overdue": figures["units_reports_overdue"],
+        "midterm_passed": figures["done_midterm"],
+        "accepted": figures["done_accepted"],
         "achievements": achievement_counts(scope),
     }

@@ -14,7 +14,7 @@ from pilots.models import User
 from pilots.permissions import role_required
 from pilots.views.exports import export_answer
 
-from .. import dashboard, dashboard_summary, exports
+from .. import dashboard, dashboard_counts, dashboard_summary, exports
 
 OFFICE = role_required(User.Role.OFFICE)
 DEPARTMENT = role_required(User.Role.DEPARTMENT)
@@ -27,23 +27,19 @@ def _scope(request):
     return scope
 
 
-# The dashboard shows the units that need attention first (overdue items first, the
-# matrix's order) and their tasks; every unit is on the units pages, UNITS_PER_PAGE
-# at a time, so neither page grows with a national programme.
+# The dashboard shows the units that need attention first (overdue items first,
+# then those waiting for the office) and their tasks; every unit is on the units
+# pages, UNITS_PER_PAGE at a time, so neither page grows with a national programme.
 ATTENTION = 20
 UNITS_PER_PAGE = 50
 
 
 def _home(request):
     scope = _scope(request)
-    context = dashboard.dashboard(scope)
-    context["summary"] = dashboard_summary.summary(scope, context["rows"])
-    shown = context["rows"][:ATTENTION]
-    shown_units = {row.unit.pk for row in shown}
-    context["shown_rows"] = shown
-    context["shown_tasks"] = [
-        task for task in context["tasks"] if task.unit_id in shown_units
-    ]
+    context = dashboard.dashboard(scope, shown=ATTENTION)
+    context["summary"] = dashboard_summary.summary(scope, context["figures"])
+    context["shown_rows"] = context["rows"]
+    context["shown_tasks"] = context["tasks"]
     context["units_url"] = scope.url("units")
     context["exports"] = [
         (label, scope.url("export", what, "xlsx"), scope.url("export", what, "csv"))
@@ -56,14 +52,23 @@ def _home(request):
 
 
 def _units(request):
-    """The units behind a number of the dashboard: ?stage=…&state=… or ?owing=…"""
+    """The units behind a number of the dashboard: ?stage=…&state=… or ?owing=…,
+    needing attention first; the rows of one page are built."""
     scope = _scope(request)
-    rows, periods, _tasks, _extended = dashboard.matrix(scope)
     stage = request.GET.get("stage", "")
     state = request.GET.get("state", "")
     owing = request.GET.get("owing", "")
-    rows = dashboard.filter_rows(rows, stage=stage, state=state, owing=owing)
-    page = Paginator(rows, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    states = dashboard_counts.UnitStates(scope, timezone.localdate())
+    units = states.filtered(stage=stage, state=state, owing=owing)
+    if units is None:
+        # A state the dashboard links to nowhere (?state=in_review…): read from
+        # every unit's row.
+        rows, _periods, _tasks, _dues = dashboard.matrix(scope)
+        units = [
+            row.unit for row in dashboard.filter_rows(rows, stage=stage, state=state)
+        ]
+    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    rows, _periods, _tasks, _dues = dashboard.matrix(scope, units=page.object_list)
     kept = request.GET.copy()
     kept.pop("page", None)
     return render(
@@ -72,13 +77,13 @@ def _units(request):
         {
             "scope": scope,
             "batch": scope.batch,
-            "count": len(rows),
-            "rows": page.object_list,
+            "count": page.paginator.count,
+            "rows": rows,
             "page": page,
             "query": kept.urlencode(),
             "stages": dashboard.STAGES,
             "states": list(dashboard.STATES.items()),
-            "heading": _filter_heading(stage, state, owing, periods),
+            "heading": _filter_heading(stage, state, owing, states.periods),
             "home_url": scope.url("home"),
         },
     )
