@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.forms import modelformset_factory
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pilots.confirm import confirm_page, is_confirmed
+from pilots.forms import UnitFilterForm
 from pilots.models import Batch, PilotUnit, User
 from pilots.permissions import role_required
 from pilots.views.exports import export_answer
@@ -71,15 +73,30 @@ def _current_batch():
 
 # ---------------------------------------------------------------- home
 
+# The office's list of units, a page at a time: a national programme has thousands.
+UNITS_PER_PAGE = 50
+
 
 @role_required(*User.Role.values)
 def home(request):
     user = request.user
     if user.is_office:
         rounds = Round.objects.filter(batch=_current_batch())
-        units = PilotUnit.objects.all()
+        form = UnitFilterForm(request.GET or None)
+        units = form.filter(PilotUnit.objects.order_by("order", "pk"))
+        page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+        kept = request.GET.copy()
+        kept.pop("page", None)
         return render(
-            request, "reviews/office_home.html", {"rounds": rounds, "units": units}
+            request,
+            "reviews/office_home.html",
+            {
+                "rounds": rounds,
+                "units": page.object_list,
+                "form": form,
+                "page": page,
+                "query": kept.urlencode(),
+            },
         )
     if user.is_expert:
         assignments = (

@@ -1,12 +1,17 @@
 """The plan list and the plan page."""
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pilots.files import AttachmentForm
+from pilots.forms import UnitFilterForm
 from pilots.history import history_for_page
 from pilots.models import Batch, PilotUnit
 from pilots.permissions import readable_tasks
@@ -14,7 +19,7 @@ from pilots.permissions import readable_tasks
 from .. import services
 from ..forms import CommentForm, ExtensionForm
 from ..gantt import GanttRow, page_gantt
-from ..models import OUTLINE, Anchor, Plan, SectionKey, Status
+from ..models import OUTLINE, Anchor, Plan, PlanVersion, SectionKey, Status
 from ..permissions import (
     can_answer_comment,
     can_comment_plan,
@@ -23,6 +28,33 @@ from ..permissions import (
     can_submit_plan,
 )
 from .access import get_plan
+
+# A page at a time: a national programme has thousands of units.
+PLANS_PER_PAGE = 50
+NOT_STARTED = "not_started"
+
+
+class PlanFilterForm(UnitFilterForm):
+    """The plan list's filters: the units' and the plan's state."""
+
+    state = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [
+            ("", _("All")),
+            *Status.choices,
+            (NOT_STARTED, _("Not started")),
+        ]
+
+    def filter_state(self, units, batch):
+        state = self.value("state")
+        if not state:
+            return units
+        plans = Plan.objects.filter(batch=batch, unit=OuterRef("pk"))
+        if state == NOT_STARTED:
+            return units.filter(~Exists(plans))
+        return units.filter(Exists(plans.filter(status=state)))
 
 
 @login_required
@@ -34,17 +66,41 @@ def plan_list(request):
     units = batch.units.order_by("order", "pk") if batch else PilotUnit.objects.none()
     if user.is_department:
         units = units.supervised_by(user.department_id)
+    form = PlanFilterForm(request.GET or None)
+    units = form.filter_state(form.filter(units), batch)
+    page = Paginator(units, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    # The plans and their last versions of this page's units only, without the
+    # versions' content.
     plans = {
         plan.unit_id: plan
-        for plan in Plan.objects.filter(batch=batch).prefetch_related("versions")
+        for plan in Plan.objects.filter(batch=batch, unit__in=page.object_list)
     }
+    last = {}
+    for version in (
+        PlanVersion.objects.filter(plan__in=plans.values())
+        .order_by("plan", "number")
+        .only("plan_id", "number", "submitted_at", "is_late", "days_late")
+    ):
+        last[version.plan_id] = version
     rows = []
-    for unit in units:
+    for unit in page.object_list:
         plan = plans.get(unit.pk)
-        versions = list(plan.versions.all()) if plan else []
-        last = versions[-1] if versions else None
-        rows.append({"unit": unit, "plan": plan, "last": last})
-    return render(request, "plans/plan_list.html", {"batch": batch, "rows": rows})
+        rows.append(
+            {"unit": unit, "plan": plan, "last": last.get(plan.pk) if plan else None}
+        )
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "batch": batch,
+            "rows": rows,
+            "form": form,
+            "page": page,
+            "query": kept.urlencode(),
+        },
+    )
 
 
 @login_required
