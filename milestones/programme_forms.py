@@ -2,13 +2,14 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db.models import Exists, OuterRef
 from django.template import TemplateSyntaxError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from pilots.forms import LabelledChoiceField, LabelledMultipleChoiceField
-from pilots.models import Batch, DeadlineKind, PilotUnit, Task
+from pilots.forms import LabelledChoiceField
+from pilots.models import Batch, BusinessDomain, DeadlineKind, PilotUnit, Task
 
 from . import programme
 from .models import ReminderRule
@@ -62,36 +63,59 @@ class TimelineForm(DateOrderMixin, forms.ModelForm):
         widgets = dict.fromkeys(programme.TIMELINE_FIELDS, DATE)
 
 
-class TaskChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, task):
-        return f"{task.unit.label} · {task.label}"
-
-
 class BatchMembersMixin:
-    """A batch's units and the tasks they carry out in it."""
+    """The units a new batch starts with, chosen by level and business domain
+    (a national programme has thousands: no list of every unit), with all their
+    tasks; each unit's tasks are then chosen on the batch's units page
+    (batch_members). cleaned_data gets "units" and "tasks"."""
 
     def _members_fields(self):
-        self.fields["units"] = LabelledMultipleChoiceField(
-            label=_("Units"),
-            queryset=PilotUnit.objects.order_by("order", "pk"),
-            widget=forms.CheckboxSelectMultiple,
+        self.fields["level"] = forms.ChoiceField(
+            label=_("Units of the level"),
+            choices=[("", _("All levels")), *PilotUnit.Level.choices],
             required=False,
         )
-        self.fields["tasks"] = TaskChoiceField(
-            label=_("Tasks"),
-            queryset=Task.objects.select_related("unit").order_by(
-                "unit__order", "order", "pk"
-            ),
-            widget=forms.CheckboxSelectMultiple,
+        self.fields["domain"] = LabelledChoiceField(
+            label=_("With a task in the business domain"),
+            queryset=BusinessDomain.objects.all(),
+            empty_label=_("Any domain"),
             required=False,
-            help_text=_("A task takes part only if its unit does."),
         )
 
-    def clean_units(self):
-        units = self.cleaned_data["units"]
-        if not units:
-            raise forms.ValidationError(_("Choose at least one unit."))
-        return units
+    def unit_pool(self):
+        """The units to choose from: every unit."""
+        return PilotUnit.objects.all()
+
+    def task_pool(self):
+        return Task.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        units = self.unit_pool()
+        if level := cleaned.get("level"):
+            units = units.filter(level=level)
+        if domain := cleaned.get("domain"):
+            units = units.filter(
+                Exists(Task.objects.filter(unit=OuterRef("pk"), business_domain=domain))
+            )
+        if not units.exists():
+            self.add_error("level", _("Choose at least one unit."))
+        cleaned["units"] = units
+        cleaned["tasks"] = self.task_pool().filter(unit__in=units)
+        return cleaned
+
+
+class BatchMembersForm(forms.Form):
+    """One page of a batch's units page: of the units `listed` on it, those
+    ticked take part with their tasks ticked; the others leave."""
+
+    listed = forms.ModelMultipleChoiceField(
+        queryset=PilotUnit.objects.all(), widget=forms.MultipleHiddenInput
+    )
+    units = forms.ModelMultipleChoiceField(
+        queryset=PilotUnit.objects.all(), required=False
+    )
+    tasks = forms.ModelMultipleChoiceField(queryset=Task.objects.all(), required=False)
 
 
 class BatchForm(BatchMembersMixin, DateOrderMixin, forms.ModelForm):
@@ -107,10 +131,14 @@ class BatchForm(BatchMembersMixin, DateOrderMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._members_fields()
-        if self.instance.pk and not self.is_bound:
-            self.initial["units"] = list(self.instance.units.all())
-            self.initial["tasks"] = list(self.instance.tasks.all())
+        # A batch that exists changes its units on its units page.
+        if not self.instance.pk:
+            self._members_fields()
+
+    def clean(self):
+        if self.instance.pk:
+            return DateOrderMixin.clean(self)
+        return super().clean()
 
 
 class BatchCopyForm(BatchMembersMixin, forms.ModelForm):
@@ -135,9 +163,13 @@ class BatchCopyForm(BatchMembersMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.source = source
         self._members_fields()
-        if not self.is_bound:
-            self.initial["units"] = list(source.units.all())
-            self.initial["tasks"] = list(source.tasks.all())
+
+    def unit_pool(self):
+        """The source's units, with the source's tasks."""
+        return self.source.units.all()
+
+    def task_pool(self):
+        return self.source.tasks.all()
 
 
 class ExtensionForm(forms.Form):

@@ -64,6 +64,19 @@ def save_batch(*, batch, units, tasks):
     return batch
 
 
+@transaction.atomic
+def save_members(*, batch, listed, units, tasks):
+    """Of the `listed` units, `units` take part in `batch` with those of `tasks`
+    that are theirs; the other listed units leave it with their tasks. Units not
+    listed keep what they had: the office changes a page of units at a time."""
+    listed_ids = {unit.pk for unit in listed}
+    chosen = {unit.pk for unit in units} & listed_ids
+    batch.units.remove(*(listed_ids - chosen))
+    batch.units.add(*chosen)
+    batch.tasks.remove(*batch.tasks.filter(unit__in=listed_ids))
+    batch.tasks.add(*(task for task in tasks if task.unit_id in chosen))
+
+
 def copy_batch(*, source, launch_date, units, tasks, **names):
     """A new batch with `source`'s spans from `launch_date`, not current."""
     batch = Batch(**names, **shifted_dates(source, launch_date), is_current=False)

@@ -455,6 +455,7 @@ def _kwargs(name, w):
         "milestones:programme_rule_deactivate": {"pk": w["rule"].pk},
         "milestones:batch_edit": {"slug": w["plan"].batch.slug},
         "milestones:batch_copy": {"slug": w["plan"].batch.slug},
+        "milestones:batch_members": {"slug": w["plan"].batch.slug},
         "milestones:batch_make_current": {"slug": w["plan"].batch.slug},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "milestones:circular_file": {"pk": w["circular_file"].pk},
@@ -817,6 +818,9 @@ MATRIX = {
     ("milestones:batch_edit", "POST"): "302 200 403 403 403 403 403 403",
     ("milestones:batch_copy", "GET"): "302 200 403 403 403 403 403 403",
     ("milestones:batch_copy", "POST"): "302 200 403 403 403 403 403 403",
+    # A POST of nothing lists no unit: nothing is saved, the page says so.
+    ("milestones:batch_members", "GET"): "302 200 403 403 403 403 403 403",
+    ("milestones:batch_members", "POST"): "302 200 403 403 403 403 403 403",
     ("milestones:batch_make_current", "GET"): "302 200 403 403 403 403 403 403",
     ("milestones:batch_make_current", "POST"): "302 200 403 403 403 403 403 403",
     ("milestones:programme_rules", "GET"): "302 200 403 403 403 403 403 403",

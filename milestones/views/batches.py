@@ -2,6 +2,7 @@
 changed, and made the current one (pilots/batches.py holds the rules)."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -10,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from pilots import batches
-from pilots.models import Batch, User
+from pilots.forms import UnitFilterForm
+from pilots.models import Batch, PilotUnit, Task, User
 from pilots.permissions import role_required
 
 from .. import programme
-from ..programme_forms import BatchCopyForm, BatchForm
+from ..programme_forms import BatchCopyForm, BatchForm, BatchMembersForm
 
 office_only = role_required(User.Role.OFFICE)
 
@@ -39,7 +41,7 @@ def batch_create(request):
             _("%(name)s was created. It is not the current batch yet.")
             % {"name": batch.label},
         )
-        return redirect("milestones:batch_list")
+        return redirect("milestones:batch_members", batch.slug)
     return render(
         request, "milestones/programme_batch_form.html", {"form": form, "batch": None}
     )
@@ -54,11 +56,7 @@ def batch_edit(request, slug):
             if batch.is_current:
                 # The units are told of each deadline that moves, once.
                 programme.update_timeline(batch=batch, dates=form.cleaned_data)
-            batches.save_batch(
-                batch=form.save(commit=False),
-                units=form.cleaned_data["units"],
-                tasks=form.cleaned_data["tasks"],
-            )
+            form.save()
         messages.success(request, _("%(name)s was saved.") % {"name": batch.label})
         return redirect("milestones:batch_list")
     return render(
@@ -99,6 +97,62 @@ def batch_copy(request, slug):
         request,
         "milestones/programme_batch_copy.html",
         {"form": form, "source": source},
+    )
+
+
+# The batch's units page, a page at a time: a national programme has thousands
+# of units and ten times as many tasks.
+MEMBERS_PER_PAGE = 30
+
+
+@office_only
+def batch_members(request, slug):
+    """A page of units (filtered by name, level, domain): whether each takes
+    part in the batch, and which of its tasks. A save changes the units of the
+    page only; pilots.batches.save_members keeps a task only with its unit."""
+    batch = get_object_or_404(Batch, slug=slug)
+    filters = UnitFilterForm(request.GET or None)
+    units = filters.filter(PilotUnit.objects.order_by("order", "pk"))
+    page = Paginator(units, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.urlencode()
+    if request.method == "POST":
+        form = BatchMembersForm(request.POST)
+        if form.is_valid():
+            batches.save_members(batch=batch, **form.cleaned_data)
+            messages.success(
+                request, _("The units of %(name)s were saved.") % {"name": batch.label}
+            )
+            return redirect(f"{request.path}?{query}" if query else request.path)
+        messages.error(request, _("Nothing was saved: reload the page and try again."))
+    listed = list(page.object_list)
+    members = set(
+        batch.units.filter(pk__in=[unit.pk for unit in listed]).values_list(
+            "pk", flat=True
+        )
+    )
+    taking_part = set(batch.tasks.filter(unit__in=listed).values_list("pk", flat=True))
+    tasks = {}
+    for task in Task.objects.filter(unit__in=listed).order_by("order", "pk"):
+        task.taking_part = task.pk in taking_part
+        tasks.setdefault(task.unit_id, []).append(task)
+    rows = [
+        {"unit": unit, "member": unit.pk in members, "tasks": tasks.get(unit.pk, [])}
+        for unit in listed
+    ]
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return render(
+        request,
+        "milestones/programme_batch_members.html",
+        {
+            "batch": batch,
+            "form": filters,
+            "rows": rows,
+            "page": page,
+            "query": kept.urlencode(),
+            "unit_count": batch.units.count(),
+            "task_count": batch.tasks.count(),
+        },
     )
 
 
@@ -155,6 +209,7 @@ urlpatterns = [
     path("programme/batches/new/", batch_create, name="batch_create"),
     path("programme/batches/<slug:slug>/", batch_edit, name="batch_edit"),
     path("programme/batches/<slug:slug>/copy/", batch_copy, name="batch_copy"),
+    path("programme/batches/<slug:slug>/units/", batch_members, name="batch_members"),
     path(
         "programme/batches/<slug:slug>/make-current/",
         batch_make_current,

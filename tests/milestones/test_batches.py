@@ -14,6 +14,7 @@ from milestones import reminders
 from pilots import batches
 from pilots.models import Batch, Notification, PilotUnit, Task
 from plans.models import Plan
+from tests.column.programme_builders import grow_programme
 from tests.conftest import client_for
 from tests.rows import changed_tables, row_counts
 
@@ -67,13 +68,32 @@ def test_office_copies_a_batch_with_its_dates_shifted_and_units_chosen(
             "name_en": "Second batch",
             "slug": "second",
             "launch_date": "2023-03-01",
-            "units": [zhejiang.pk],
-            # A task of a unit left out does not come along.
-            "tasks": [*zhejiang.tasks.values_list("pk", flat=True), fujian_task.pk],
+            # The source's provinces, with their tasks.
+            "level": "province",
         },
         follow=True,
     )
     second = Batch.objects.get(slug="second")
+    provinces = set(_first().units.filter(level="province"))
+    assert set(second.units.all()) == provinces and zhejiang in provinces
+    assert set(second.tasks.all()) == set(Task.objects.filter(unit__in=provinces))
+    # Then, on its units page: Fujian leaves; a task of a unit left out does
+    # not come along.
+    page = reverse("milestones:batch_members", args=["second"]) + "?q=%E7%9C%81"
+    listed = client.get(page).context["rows"]
+    assert {zhejiang, fujian} <= {row["unit"] for row in listed}
+    saved = client.post(
+        page,
+        {
+            "listed": [zhejiang.pk, fujian.pk],
+            "units": [zhejiang.pk],
+            "tasks": [*zhejiang.tasks.values_list("pk", flat=True), fujian_task.pk],
+        },
+    )
+    assert saved.status_code == 302 and saved["Location"] == page
+    assert set(second.units.all()) == provinces - {fujian}
+    assert fujian_task not in second.tasks.all()
+    assert set(zhejiang.tasks.all()) <= set(second.tasks.all())
     assert response.redirect_chain[-1][0] == reverse(
         "milestones:batch_edit", args=["second"]
     )
@@ -89,8 +109,6 @@ def test_office_copies_a_batch_with_its_dates_shifted_and_units_chosen(
         datetime.date(2024, 12, 31),
         datetime.date(2025, 1, 1),
     ]
-    assert list(second.units.all()) == [zhejiang]
-    assert set(second.tasks.all()) == set(zhejiang.tasks.all())
     assert not second.is_current and Batch.objects.current() == _first()
     assert _messages(response) == [
         "已按“智慧水利先行先试（2020年）”创建“第二批”：2023-03-01启动，实施方案"
@@ -98,11 +116,44 @@ def test_office_copies_a_batch_with_its_dates_shifted_and_units_chosen(
     ]
 
 
-def test_the_copy_page_offers_the_source_units_and_tasks(client, office_user):
+def test_a_copy_without_filters_takes_the_source_units_and_tasks(client, office_user):
     client_for(client, office_user)
-    form = client.get(reverse("milestones:batch_copy", args=["2020"])).context["form"]
-    assert len(form.initial["units"]) == 11
-    assert len(form.initial["tasks"]) == Task.objects.count()
+    client.post(
+        reverse("milestones:batch_copy", args=["2020"]),
+        {"name": "第二批", "slug": "second", "launch_date": "2023-03-01"},
+    )
+    second = Batch.objects.get(slug="second")
+    assert second.units.count() == 11
+    assert second.tasks.count() == Task.objects.count()
+
+
+def test_the_units_page_changes_only_the_units_it_lists(client, office_user):
+    second = _second(units=("zhejiang", "fujian"))
+    zhejiang = PilotUnit.objects.get(slug="zhejiang")
+    client_for(client, office_user)
+    page = reverse("milestones:batch_members", args=["second"])
+    html = client.get(page + "?q=浙江").content.decode()
+    assert f'name="units" value="{zhejiang.pk}" id="unit-{zhejiang.pk}" checked' in html
+    assert "福建" not in html
+    # Zhejiang leaves, with its tasks; Fujian, not listed, stays.
+    client.post(page + "?q=浙江", {"listed": [zhejiang.pk]})
+    assert [unit.slug for unit in second.units.all()] == ["fujian"]
+    assert not second.tasks.filter(unit=zhejiang).exists()
+
+
+def test_the_units_page_is_flat_from_11_to_3000_units(
+    client, office_user, django_assert_num_queries
+):
+    client_for(client, office_user)
+    page = reverse("milestones:batch_members", args=["2020"])
+    with django_assert_num_queries(12):
+        small = client.get(page)
+    grow_programme(3000, tasks_per_unit=10)
+    with django_assert_num_queries(12):
+        large = client.get(page + "?page=50")
+    assert small.status_code == large.status_code == 200
+    assert len(large.content) < 300_000
+    assert large.content.decode().count('name="listed"') == 30
 
 
 def test_a_batch_from_scratch_with_dates_out_of_order_is_refused_and_kept(
@@ -121,7 +172,7 @@ def test_a_batch_from_scratch_with_dates_out_of_order_is_refused_and_kept(
         "midterm_end": "2024-06-30",
         "acceptance_due": "2024-12-31",
         "promotion_from": "",
-        "units": [zhejiang.pk],
+        "level": "province",
     }
     response = client.post(reverse("milestones:batch_create"), data)
     assert response.status_code == 200
@@ -138,17 +189,28 @@ def test_a_batch_from_scratch_with_dates_out_of_order_is_refused_and_kept(
     )
     assert response.status_code == 302
     second = Batch.objects.get(slug="second")
-    assert list(second.units.all()) == [zhejiang] and not second.is_current
+    assert set(second.units.all()) == set(PilotUnit.objects.filter(level="province"))
+    assert zhejiang in second.units.all() and not second.is_current
+
+
+CITIES = {"level": "city"}
 
 
 def test_a_batch_needs_a_unit(client, office_user):
+    _second(units=("zhejiang",))
     client_for(client, office_user)
+    # Of the second batch's units (Zhejiang, a province), no city.
     response = client.post(
-        reverse("milestones:batch_copy", args=["2020"]),
-        {"name": "第二批", "slug": "second", "launch_date": "2023-03-01"},
+        reverse("milestones:batch_copy", args=["second"]),
+        {
+            "name": "第三批",
+            "slug": "third",
+            "launch_date": "2023-03-01",
+            "level": "city",
+        },
     )
-    assert response.context["form"].errors["units"] == ["请至少选择一个单位。"]
-    assert not Batch.objects.filter(slug="second").exists()
+    assert response.context["form"].errors["level"] == ["请至少选择一个单位。"]
+    assert not Batch.objects.filter(slug="third").exists()
 
 
 def test_editing_the_current_batch_tells_the_units_of_a_moved_deadline(
