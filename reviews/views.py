@@ -73,7 +73,8 @@ def _current_batch():
 
 # ---------------------------------------------------------------- home
 
-# The office's list of units, a page at a time: a national programme has thousands.
+# The office's and a department's lists of units, a page at a time: a national
+# programme has thousands.
 UNITS_PER_PAGE = 50
 
 
@@ -114,8 +115,23 @@ def home(request):
             "reviews/unit_home.html",
             {"submissions": decided, "unit": user.unit},
         )
-    units = PilotUnit.objects.supervised_by(user.department_id)
-    return render(request, "reviews/department_home.html", {"units": units})
+    form = UnitFilterForm(request.GET or None)
+    units = form.filter(
+        PilotUnit.objects.supervised_by(user.department_id).order_by("order", "pk")
+    )
+    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    return render(
+        request,
+        "reviews/department_home.html",
+        {
+            "units": page.object_list,
+            "form": form,
+            "page": page,
+            "query": kept.urlencode(),
+        },
+    )
 
 
 # ---------------------------------------------------------------- rounds

@@ -1,5 +1,5 @@
 """The office's pages at national scale (issue 14): the dashboards, the units
-behind their numbers, the plan list and the reviews' unit list run the same number
+behind their numbers, the plan list and the reviews' unit lists run the same number
 of queries at 20 units as at 300 and stay under 300 KB, because the figures over
 all units are aggregate queries (milestones/dashboard_counts.py) and only the
 shown units' rows are built. The programme is column.scale's (seed_scale), which
@@ -33,6 +33,7 @@ PAGES = {
     ("department", "/plans/?q=合成"): 9,
     ("office", "/reviews/"): 8,
     ("office", "/reviews/?level=province&page=2"): 8,
+    ("department", "/reviews/"): 8,
 }
 
 
