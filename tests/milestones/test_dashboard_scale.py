@@ -33,7 +33,7 @@ PAGES = {
     ("department", "/plans/?q=合成"): 9,
     ("office", "/reviews/"): 8,
     ("office", "/reviews/?level=province&page=2"): 8,
-    ("department", "/reviews/"): 8,
+    ("department", "/reviews/"): 6,
 }
 
 
