@@ -27,9 +27,9 @@ from django.utils.translation import gettext_lazy
 from pilots.files import stored_upload
 from pilots.history import record
 from pilots.models import PilotUnit, User
+from pilots.sheets import DATETIME, TEXT, Column, Table
 
 from . import messages
-from .exports import DATETIME, TEXT, Table
 from .models import (
     CIRCULAR_REMINDER,
     Circular,
@@ -463,20 +463,20 @@ def _local(moment):
 
 
 def receipts_table(circular, rows):
-    """The receipt table as an exports.Table (XLSX by exports.as_xlsx): one
-    row per unit. Built in the request: at most one row per unit addressed."""
+    """The receipt table as a pilots.sheets.Table, one row per unit: what the
+    export job writes (milestones.exports.request_receipts)."""
     columns = [
-        (_("Unit"), TEXT),
-        (_("First read"), DATETIME),
-        (_("Read by"), TEXT),
-        (_("Confirmed"), DATETIME),
-        (_("Confirmed by"), TEXT),
-        (_("Replied"), DATETIME),
-        (_("Replied by"), TEXT),
-        (_("Late"), TEXT),
-        (_("Reply"), TEXT),
-        (_("Reply files"), TEXT),
-        (_("Reminded"), TEXT),
+        Column(_("Unit"), TEXT),
+        Column(_("First read"), DATETIME),
+        Column(_("Read by"), TEXT),
+        Column(_("Confirmed"), DATETIME),
+        Column(_("Confirmed by"), TEXT),
+        Column(_("Replied"), DATETIME),
+        Column(_("Replied by"), TEXT),
+        Column(_("Late"), TEXT),
+        Column(_("Reply"), TEXT, width=60),
+        Column(_("Reply files"), TEXT),
+        Column(_("Reminded"), TEXT),
     ]
     lines = []
     for row in rows:

@@ -10,18 +10,25 @@ passes down to build it; the rows are generators, written as they come.
 
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from milestones.models import Achievement, ProgressReport, TaskAcceptance, TaskProgress
+from milestones.models import (
+    Achievement,
+    Circular,
+    ProgressReport,
+    TaskAcceptance,
+    TaskProgress,
+)
 from pilots import exportjobs
 from pilots.models import Batch, Department
 from pilots.sheets import DATE, DATETIME, NUMBER, TEXT, Column, Table
 from reviews.models import Round, SheetStatus
 from reviews.services import round_results
 
-from . import dashboard
+from . import circulars, dashboard
 
 BUILD_TASK = "milestones.build_export"
 # Text columns' widths in Latin characters (a Chinese character counts two): a
@@ -276,9 +283,30 @@ def request(*, scope, what, fmt, user):
     )
 
 
+RECEIPTS = "milestones.circular_receipts"
+
+
+def request_receipts(*, circular, show, user):
+    """Ask for a notice's receipt table (the units `show` filters) as XLSX."""
+    stamp = timezone.localdate().isoformat()
+    return exportjobs.request_export(
+        kind=RECEIPTS,
+        fmt="xlsx",
+        params={"circular": circular.pk, "show": show},
+        user=user,
+        task=BUILD_TASK,
+        filename=f"notice-{circular.pk}-receipts-{stamp}.xlsx",
+        back_url=reverse("milestones:circular_receipts", args=[circular.pk]),
+    )
+
+
 def table_for(job):
-    """The Table of one of the jobs `request` made: what the Celery task passes
-    to exportjobs.build_export."""
+    """The Table of one of the jobs `request` or `request_receipts` made: what
+    the Celery task passes to exportjobs.build_export."""
+    if job.kind == RECEIPTS:
+        circular = Circular.objects.get(pk=job.params["circular"])
+        rows = circulars.receipt_rows(circular, show=job.params["show"])
+        return circulars.receipts_table(circular, rows)
     build, _label = TABLES[job.kind.removeprefix("milestones.")]
     department = job.params["department"]
     return build(

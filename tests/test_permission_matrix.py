@@ -855,7 +855,8 @@ MATRIX = {
     ("milestones:circular_remind", "GET"): "302 405 403 403 403 403 403 403",
     ("milestones:circular_remind", "POST"): "302 302 403 403 403 403 403 403",
     ("milestones:circular_export", "GET"): "302 200 403 403 403 403 403 403",
-    ("milestones:circular_export", "POST"): "302 200 403 403 403 403 403 403",
+    # The POST asks for the export job, then its status page.
+    ("milestones:circular_export", "POST"): "302 302 403 403 403 403 403 403",
     ("milestones:circular_file", "GET"): "302 200 200 404 200 404 404 404",
     ("milestones:circular_file", "POST"): "302 200 200 404 200 404 404 404",
     ("milestones:circular_file_remove", "GET"): "302 405 403 403 403 403 403 403",

@@ -18,6 +18,7 @@ from pilots.confirm import confirm_page, is_confirmed
 from pilots.history import history_for_page
 from pilots.models import Batch, User
 from pilots.permissions import role_required
+from pilots.views.exports import export_answer
 
 from .. import circulars as services
 from .. import exports
@@ -402,15 +403,18 @@ def circular_remind(request, pk):
 
 @OFFICE
 def circular_export(request, pk):
+    """GET: the button that asks for the receipt table; POST: ask (a background
+    export job, as every export), then its status page."""
     circular = get_object_or_404(Circular, pk=pk, sent_at__isnull=False)
-    rows = services.receipt_rows(circular, show=_show(request))
-    table = services.receipts_table(circular, rows)
-    response = HttpResponse(exports.as_xlsx(table), content_type=exports.XLSX_TYPE)
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = (
-        f'attachment; filename="notice-{circular.pk}-receipts-{stamp}.xlsx"'
+    show = _show(request)
+    return export_answer(
+        request,
+        title=_("Receipts of “%(title)s”") % {"title": circular.title},
+        back_url=reverse("milestones:circular_receipts", args=[circular.pk]),
+        request_job=lambda: exports.request_receipts(
+            circular=circular, show=show, user=request.user
+        ),
     )
-    return response
 
 
 urlpatterns = [

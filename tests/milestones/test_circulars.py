@@ -21,10 +21,12 @@ from milestones.models import (
     CircularReply,
     SentReminder,
 )
+from milestones.tasks import build_export_task
 from pilots.models import (
     Batch,
     BusinessDomain,
     Department,
+    ExportJob,
     Notification,
     OutboxEmail,
     PilotUnit,
@@ -448,11 +450,19 @@ def test_export_names_who_read_and_what_was_replied(
             {"text": "材料已齐", "file": SimpleUploadedFile("清单.pdf", PDF)},
         )
     client.force_login(office_user)
-    response = client.get(reverse("milestones:circular_export", args=[reply_notice.pk]))
+    address = reverse("milestones:circular_export", args=[reply_notice.pk])
+    # A GET offers the button and writes nothing; the POST asks for the job.
+    assert client.get(address).status_code == 200
+    assert not ExportJob.objects.exists()
+    response = client.post(address)
+    job = ExportJob.objects.get()
+    assert response.url == reverse("pilots:export_status", args=[job.pk])
+    build_export_task(job.pk)  # the Celery task's body, in this process
+    response = client.get(reverse("pilots:export_download", args=[job.pk]))
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml"
     )
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("单位", "首次阅读", "阅读人")
     zhejiang = next(row for row in rows if row[0] == unit_user.unit.name)
