@@ -417,7 +417,7 @@ def test_unknown_export_is_404(client, office_user, what, fmt):
 
 @pytest.mark.usefixtures("frozen")
 @pytest.mark.parametrize("prefix", ["office", "department"])
-def test_the_dashboard_asks_for_each_export_with_a_button(client, request, prefix):
+def test_the_dashboard_asks_for_each_export_with_a_button(client, db, request, prefix):
     user = request.getfixturevalue(f"{prefix}_user")
     page = client_for(client, user).get(reverse(f"milestones:{prefix}_home"))
     html = page.content.decode()
