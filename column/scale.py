@@ -16,7 +16,7 @@ import dataclasses
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
@@ -168,6 +168,14 @@ def build(*, units, dates):
     ).update(status_changed_at=Subquery(last_change.values("at")[:1]))
     # bulk_create sent no signal: the search index is built in bulk, once.
     programme.counts["column.SearchEntry"] = search_index.rebuild()
+    # Hundreds of thousands of rows arrived by bulk_create, faster than
+    # autovacuum samples them: without fresh statistics PostgreSQL plans as if
+    # the tables were still small (hash joins over every task on the home page,
+    # 20x slower office pages), so every copy built here is measured as a real
+    # database would be. ANALYZE inside a transaction counts its own rows.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     # Once committed, no cached public page may still show the programme before.
     transaction.on_commit(cache.invalidate)
     return programme.counts

@@ -74,8 +74,6 @@ def measure(units):
     with transaction.atomic():
         scale.build(units=units, dates=demo_batch_dates(timezone.localdate()))
     built = time.perf_counter() - start
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
     office = User.objects.get(username=f"{scale.SLUG_PREFIX}office")
     client = Client()
     client.force_login(office)
